@@ -1,0 +1,56 @@
+"""Run the stages on one input: read → document model → (tables, prose,
+normalise, audit as they land). Knows the stages, never the CLI or the output formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Document, ReadError
+from .readers import read
+
+
+@dataclass
+class BulletinResult:
+    """Everything one input contributes to the output tables, as contract rows."""
+
+    bulletin: dict
+    values: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)
+    document: Document | None = None
+
+    @property
+    def status(self) -> str:
+        return self.bulletin["status"]
+
+
+def _failed(source: str, reason: str) -> BulletinResult:
+    return BulletinResult(bulletin={"source": source, "status": "failed", "error": reason})
+
+
+def process_file(path: str | Path) -> BulletinResult:
+    """Process one file. Never raises for a bad input: the reason goes into the
+    bulletin row, so a batch can go on."""
+    source = str(path)
+    try:
+        doc = read(path)
+    except ReadError as exc:
+        return _failed(source, str(exc))
+    except MemoryError:
+        return _failed(source, "out of memory while reading")
+    except Exception as exc:  # a reader bug must not stop the batch
+        return _failed(source, f"internal error while reading: {type(exc).__name__}: {exc}")
+
+    bulletin = {
+        "source": source,
+        "status": doc.status,
+        "error": "; ".join(doc.notes) if doc.status != "ok" else "",
+        "format": doc.format,
+        "pages": doc.pages,
+        "n_tables": len(doc.tables),
+    }
+    result = BulletinResult(bulletin=bulletin, document=doc)
+    bulletin["n_values"] = len(result.values)
+    bulletin["n_findings"] = len(result.findings)
+    return result
