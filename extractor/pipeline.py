@@ -25,8 +25,11 @@ class BulletinResult:
         return self.bulletin["status"]
 
 
-def _failed(source: str, reason: str) -> BulletinResult:
-    return BulletinResult(bulletin={"source": source, "status": "failed", "error": reason})
+def failed_result(path: str | Path, reason: str) -> BulletinResult:
+    """The row for an input that could not be processed, with a one-line reason."""
+    return BulletinResult(
+        bulletin={"source": str(path), "status": "failed", "error": reason, "n_tables": 0, "n_values": 0, "n_findings": 0}
+    )
 
 
 def process_file(path: str | Path) -> BulletinResult:
@@ -36,11 +39,11 @@ def process_file(path: str | Path) -> BulletinResult:
     try:
         doc = read(path)
     except ReadError as exc:
-        return _failed(source, str(exc))
+        return failed_result(source, str(exc))
     except MemoryError:
-        return _failed(source, "out of memory while reading")
+        return failed_result(source, "out of memory while reading")
     except Exception as exc:  # a reader bug must not stop the batch
-        return _failed(source, f"internal error while reading: {type(exc).__name__}: {exc}")
+        return failed_result(source, f"internal error while reading: {type(exc).__name__}: {exc}")
 
     bulletin = {
         "source": source,
