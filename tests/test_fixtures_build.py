@@ -302,14 +302,19 @@ def test_bad_inputs() -> None:
 # ------------------------------------------------------------ rebuilds
 
 
-def test_docx_html_rebuild_is_byte_identical(tmp_path: Path) -> None:
+def test_docx_html_rebuild_is_identical(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, str(FIX / "build.py"), "--out", str(tmp_path), "--only", "docx", "html"], check=True, capture_output=True
     )
-    for fmt in ("docx", "html"):
-        for slug in SLUGS:
-            rel = Path("bulletins") / fmt / f"{slug}.{fmt}"
-            assert (tmp_path / rel).read_bytes() == (FIX / rel).read_bytes(), f"{rel} differs from the committed file"
+    for slug in SLUGS:
+        rel = Path("bulletins") / "html" / f"{slug}.html"
+        assert (tmp_path / rel).read_bytes() == (FIX / rel).read_bytes(), f"{rel} differs from the committed file"
+        # DOCX: compare the members, not the deflated bytes, which depend on the zlib build
+        rel = Path("bulletins") / "docx" / f"{slug}.docx"
+        with zipfile.ZipFile(tmp_path / rel) as new, zipfile.ZipFile(FIX / rel) as old:
+            assert new.namelist() == old.namelist()
+            for name in old.namelist():
+                assert new.read(name) == old.read(name), f"{rel}:{name} differs from the committed file"
 
 
 @pytest.mark.libreoffice
