@@ -48,12 +48,23 @@ def process_file(path: str | Path) -> BulletinResult:
     bulletin = {
         "source": source,
         "status": doc.status,
-        "error": "; ".join(doc.notes) if doc.status != "ok" else "",
+        "error": _summary(doc.notes) if doc.status != "ok" else "",
         "format": doc.format,
         "pages": doc.pages,
         "n_tables": len(doc.tables),
     }
     result = BulletinResult(bulletin=bulletin, document=doc)
+    severity = "info" if doc.status == "ok" else "warning"
+    result.findings.extend({"source": source, "check": "read", "severity": severity, "message": note} for note in doc.notes)
     bulletin["n_values"] = len(result.values)
     bulletin["n_findings"] = len(result.findings)
     return result
+
+
+def _summary(notes: list[str], limit: int = 160) -> str:
+    """One line for bulletins.error; every note goes to findings.csv in full."""
+    if not notes:
+        return ""
+    first = notes[0] if len(notes[0]) <= limit else notes[0][: limit - 1] + "…"
+    more = len(notes) - 1
+    return f"{first} (+{more} more in findings.csv)" if more else first
