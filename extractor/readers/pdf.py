@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-_UPRIGHT_TOL = math.radians(5)
+_UPRIGHT_TOL = 5  # degrees
 _MAX_FORM_DEPTH = 8
 
 
@@ -59,16 +60,18 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
 
 
 class _View:
-    """Maps PDF user space to the displayed page: origin top-left, y down, /Rotate applied."""
+    """Maps PDF user space to the reading frame: origin top-left, y down, the page's
+    /Rotate applied, plus `turn` (clockwise, a multiple of 90) for content drawn
+    sideways on the page (a landscape table rotated onto a portrait page)."""
 
-    def __init__(self, page: pdfium.PdfPage):
+    def __init__(self, page: pdfium.PdfPage, turn: int = 0):
         box = pdfium_c.FS_RECTF()
         if pdfium_c.FPDF_GetPageBoundingBox(page, box):  # crop box clipped to the media box
             left, bottom, right, top = box.left, box.bottom, box.right, box.top
         else:
             left, bottom, right, top = page.get_mediabox()
         self.l, self.b, self.r, self.t = left, bottom, right, top
-        self.rot = page.get_rotation() % 360
+        self.rot = (page.get_rotation() + turn) % 360
         w, h = right - left, top - bottom
         self.width, self.height = (h, w) if self.rot in (90, 270) else (w, h)
 
@@ -87,22 +90,24 @@ class _View:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _pdfium_glyphs(page: pdfium.PdfPage, view: _View) -> tuple[list[Box], str]:
+def _pdfium_glyphs(page: pdfium.PdfPage) -> tuple[list[Box], str, _View]:
     """Glyphs (skipping pdfium's generated spaces and line breaks, which become
-    `space_before` marks) and the glyph text for the sanity check."""
+    `space_before` marks), the glyph text for the sanity check, and the reading
+    frame: the one in which most glyphs stand upright. Glyphs at other angles
+    (stamps, watermarks, vertical labels) are left out."""
     textpage = page.get_textpage()
     try:
         n = pdfium_c.FPDFText_CountChars(textpage)
-        rect = pdfium_c.FS_RECTF()
-        glyphs: list[Box] = []
-        text: list[str] = []
-        space = False
-        upright = math.radians(view.rot)  # text upright on the displayed page runs at the page rotation
         get_unicode = pdfium_c.FPDFText_GetUnicode
         is_generated = pdfium_c.FPDFText_IsGenerated
-        loose_box = pdfium_c.FPDFText_GetLooseCharBox
         get_angle = pdfium_c.FPDFText_GetCharAngle
         map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        rot = page.get_rotation() % 360
+        chars: list[tuple[int, str, int | None]] = []  # index, char, clockwise angle on the displayed page
+        text: list[str] = []
+        turns: Counter[int] = Counter()
+        space_at: set[int] = set()
+        space = False
         for i in range(n):
             u = get_unicode(textpage, i)
             if is_generated(textpage, i):
@@ -116,15 +121,27 @@ def _pdfium_glyphs(page: pdfium.PdfPage, view: _View) -> tuple[list[Box], str]:
                 continue
             if ch in "\r\n":
                 continue
-            angle = get_angle(textpage, i)
-            if angle >= 0 and abs(math.remainder(angle - upright, 2 * math.pi)) > _UPRIGHT_TOL:
-                continue  # rotated text: stamps, watermarks, vertical labels
+            angle = get_angle(textpage, i)  # radians, clockwise, in page space
+            shown = None if angle < 0 else round(math.degrees(angle) + rot) % 360
+            if shown is not None and min(shown % 90, 90 - shown % 90) <= _UPRIGHT_TOL:
+                turns[round(shown / 90) % 4 * 90] += 1
+            if space:
+                space_at.add(i)
+            space = False
+            chars.append((i, ch, shown))
+        turn = turns.most_common(1)[0][0] if turns else 0
+        view = _View(page, -turn)
+        rect = pdfium_c.FS_RECTF()
+        loose_box = pdfium_c.FPDFText_GetLooseCharBox
+        glyphs: list[Box] = []
+        for i, ch, shown in chars:
+            if shown is not None and abs((shown - turn + 180) % 360 - 180) > _UPRIGHT_TOL:
+                continue
             if not loose_box(textpage, i, rect):
                 continue
             x0, top, x1, bottom = view.box(rect.left, rect.bottom, rect.right, rect.top)
-            glyphs.append(Box(ch, x0, top, x1, bottom, space))
-            space = False
-        return glyphs, "".join(text)
+            glyphs.append(Box(ch, x0, top, x1, bottom, i in space_at))
+        return glyphs, "".join(text), view
     finally:
         textpage.close()
 
@@ -217,8 +234,7 @@ def _bounds(m: Matrix, view: _View) -> tuple[float, float, float, float]:
 def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> PageContent:
     page = pdf[index]
     try:
-        view = _View(page)
-        glyphs, text = _pdfium_glyphs(page, view)
+        glyphs, text, view = _pdfium_glyphs(page)
         edges: list[dict] = []
         image_area = 0.0
         text_objects = 0
@@ -234,6 +250,8 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> PageContent:
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 text_objects += 1
         page_area = max(view.width * view.height, 1.0)
+        turned = (view.rot - page.get_rotation()) % 360
+        notes = [f"text drawn sideways: read turned {turned}° (bboxes in that frame)"] if turned else []
         return PageContent(
             "pdfium",
             _dedupe(glyphs),
@@ -243,6 +261,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> PageContent:
             view.width,
             view.height,
             text_objects,
+            notes,
         )
     finally:
         page.close()
@@ -499,6 +518,8 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument | None, miner: _Miner, n_pag
                 if pdf is not None and alt.check.usable and alt.check.glyphs > 0:
                     notes.append(f"page {page_no}: text read with pdfminer ({'; '.join(why_not) or 'pdfium found no text'})")
                 content = alt
+        if content is not None:
+            notes += [f"page {page_no}: {n}" for n in content.notes]
         if content is None:
             failed[page_no] = "; ".join(why_not)
             continue
