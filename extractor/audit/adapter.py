@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import COUNT_METRICS, SCORE_METRICS, Column, Kind, Row, Table, header_weight
+from .model import SCORE_METRICS, Column, Kind, Row, Table, header_weight, is_count_metric
 from .rounding import Printed
 
 _RANKED = re.compile(r"(?:按\s*(?P<by>[^，,。)）（(]+?)\s*)?(?:排名|排序|名次)")
@@ -29,12 +29,12 @@ def _column_kind(metric: str, values: list[Printed], has_grades: bool, path: tup
     if metric == "rank":
         return "rank"
     if not values:  # a column left blank throughout (红牌, 求助): still a count among counts
-        return "count" if metric in COUNT_METRICS or metric.startswith("type_") else "other"
+        return "count" if is_count_metric(metric) else "other"
     if sum(v.percent for v in values) * 2 > len(values):
         return "percent"
     if metric in SCORE_METRICS:
         return "score"
-    counted = metric in COUNT_METRICS or metric.startswith("type_") or metric == "other"
+    counted = is_count_metric(metric) or metric == "other"
     if all(v.is_integer for v in values) and counted and not weighted:
         return "count"
     return "score" if weighted else "other"

@@ -12,49 +12,38 @@ import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from typing import Literal
 
+import yaml
+
+from ..metrics import SCHEMAS_DIR
 from .rounding import Printed
 
 Kind = Literal["count", "percent", "score", "grade", "rank", "other"]
 Severity = Literal["error", "warning", "info"]
 
-# Metrics that are rates or shares of a whole, so 0–100% and a numerator/denominator exist.
-RATE_METRICS = frozenset(
-    {
-        "completion_rate",
-        "ontime_rate",
-        "early_rate",
-        "signed_ontime_rate",
-        "resolution_rate",
-        "satisfaction_rate",
-        "dissatisfied_rate",
-        "rework_rate",
-        "extended_rate",
-        "share",
-    }
-)
-CHANGE_METRICS = frozenset({"yoy", "mom"})  # signed changes: may exceed ±100%
-SCORE_METRICS = frozenset({"score", "score_part", "bonus", "penalty"})
-COUNT_METRICS = frozenset(
-    {
-        "received",
-        "due",
-        "completed",
-        "ontime_completed",
-        "resolved",
-        "very_satisfied",
-        "satisfied",
-        "basically_satisfied",
-        "dissatisfied",
-        "unrated",
-        "rework",
-        "extended",
-        "overdue",
-        "yellow_card",
-        "red_card",
-    }
-)
+AUDIT_SCHEMA = SCHEMAS_DIR / "audit.yaml"
+
+
+@cache
+def vocabulary() -> dict:
+    """schemas/audit.yaml: which metric ids are rates, counts, scores, changes, and how they relate."""
+    return yaml.safe_load(AUDIT_SCHEMA.read_text(encoding="utf-8"))
+
+
+RATE_METRICS = frozenset(vocabulary()["rates"])
+CHANGE_METRICS = frozenset(vocabulary()["changes"])  # signed changes: may exceed ±100%
+SCORE_METRICS = frozenset(vocabulary()["scores"])
+COUNT_METRICS = frozenset(vocabulary()["counts"])
+NUMERATOR_OF: dict[str, str] = dict(vocabulary()["numerator_of"])
+SATISFACTION_PARTITION = frozenset(vocabulary()["satisfaction_partition"])
+TOTAL_METRICS = frozenset(vocabulary()["totals"])
+
+
+def is_count_metric(metric: str) -> bool:
+    return metric in COUNT_METRICS or metric.startswith("type_")
+
 
 _WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .model import CHANGE_METRICS, RATE_METRICS, Column, Row, Table, finding
+from .model import CHANGE_METRICS, NUMERATOR_OF, RATE_METRICS, Column, Row, Table, finding
 from .rounding import (
     CONVENTIONS,
     Convention,
@@ -28,16 +28,6 @@ from .rounding import (
     ratio_percent,
 )
 from .rules import Evaluation, Verdict, best, evaluate
-
-# Which count metric is usually the numerator of a rate metric (for the GRIM fallback).
-NUMERATOR_OF = {
-    "dissatisfied_rate": "dissatisfied",
-    "rework_rate": "rework",
-    "extended_rate": "extended",
-    "resolution_rate": "resolved",
-    "ontime_rate": "ontime_completed",
-    "completion_rate": "completed",
-}
 
 
 @dataclass(frozen=True)
@@ -384,6 +374,14 @@ def _zero_base_notes(table: Table, column: Column, rule: RateRule) -> list[dict]
     return out
 
 
+def _count_in(row: Row, key: Hashable, bases: Sequence[int]) -> bool:
+    cell = row.get(key)
+    if cell is None or not cell.is_integer or not bases:
+        return False
+    n = int(cell.value)
+    return any(n in run for run in bases.runs) if hasattr(bases, "runs") else n in bases
+
+
 def _grim_column(
     table: Table, column: Column, evaluation: Evaluation[RateRule] | None, conventions: Sequence[Convention], max_base: int
 ) -> list[dict]:
@@ -417,6 +415,9 @@ def _grim_column(
         bases = implied_bases(k, printed, complement=complement, max_base=max_base, conventions=conventions)
         if k == 0 and len(bases) == max_base:
             continue  # 0 of anything: nothing to say
+        printed_here = [c for c in table.of_kind("count") if c.key != numerator and _count_in(row, c.key, bases)]
+        if printed_here:
+            continue  # a printed column of this row is a fitting base; too few rows to establish it for the column
         tried = ""
         if verdict is not None and verdict.status == "miss" and evaluation is not None and evaluation.rule.numerator == numerator:
             tried = f"; {evaluation.rule.describe(table)}: {verdict.detail}"
