@@ -1,0 +1,60 @@
+"""Logical tables → rows of values.csv and findings.csv (the output contract).
+
+One value row per printed number or grade in a data table's value columns, with
+its provenance (page, table, printed row and column) and its header path and
+metric. Damaged rows give a finding instead of values; non-data tables give nothing.
+"""
+
+from __future__ import annotations
+
+from .tables import LogicalTable
+
+
+def _format_value(value: float) -> float | int:
+    return int(value) if value == int(value) and abs(value) < 1e15 else value
+
+
+def table_values(tables: list[LogicalTable], source: str, county: str = "", period: str = "") -> tuple[list[dict], list[dict]]:
+    """(values rows, findings rows) for the contract's values.csv and findings.csv.
+
+    `table` is the logical table's number; `row`/`col` are 1-based printed positions;
+    `column_raw` is the header path joined by " / "; grades go to `text` with `value`
+    empty. `unit`/`unit_kind` are left for the unit-name stage, except totals."""
+    values: list[dict] = []
+    findings: list[dict] = []
+    for table in tables:
+        findings.extend({"source": source, **f} for f in table.findings)
+        if table.kind != "data":
+            continue
+        columns = {c.key: c for c in table.columns}
+        for row in table.rows:
+            if row.damaged or not (row.unit_raw or row.is_total):
+                continue
+            for key, cell in sorted(row.cells.items()):
+                column = columns.get(key)
+                if column is None or column.role not in ("value", "shared"):
+                    continue
+                parsed = cell.parsed
+                if parsed is None or parsed.kind == "missing":
+                    continue
+                values.append(
+                    {
+                        "source": source,
+                        "county": county,
+                        "period": period,
+                        "section": table.caption,
+                        "page": cell.page,
+                        "table": table.number,
+                        "row": cell.row,
+                        "col": cell.col,
+                        "unit_raw": row.unit_raw,
+                        "unit": "",
+                        "unit_kind": "total" if row.is_total else "",
+                        "parent_unit": row.parent_unit,
+                        "column_raw": column.header,
+                        "metric": column.metric,
+                        "value": None if parsed.value is None else _format_value(parsed.value),
+                        "text": cell.text,
+                    }
+                )
+    return values, findings
