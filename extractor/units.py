@@ -1,0 +1,755 @@
+"""Unit names: one canonical name per body across counties and years.
+
+The dictionary is data (schemas/units.yaml, schemas/units_local.csv); this module only applies it,
+in a fixed order, and records how each name was resolved:
+
+1. fold: NFKC, traditional -> simplified (OpenCC), pinyin glosses and spaces removed;
+2. strip administrative prefixes: the bulletin's own province/city/county names (passed in by the
+   caller), 国家税务总局/中共, a leading place name ending in 省/市/县..., company legal forms;
+3. branch forms: 生态环境局X分局 -> 生态环境局, 电信X分公司 -> 电信公司;
+4. exact and alias lookup (curated county rows first), townships and streets by suffix,
+   enterprise keywords (华润燃气公司 -> 燃气公司), named bodies of open classes (banks, hospitals);
+5. abbreviation: the short form's characters appear in order in exactly one full name with the same
+   rank ending (市监局 -> 市场监督管理局);
+6. rapidfuzz, only as an unapplied suggestion with its score. Fuzzy matches are never applied:
+   bench/units_accuracy.py shows wrong bodies at every useful score threshold.
+
+A user-curated aliases file (load_aliases) beats all of this and is applied first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from calendar import monthrange
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import opencc
+import yaml
+from rapidfuzz import fuzz, process, utils
+
+from .contract import SCHEMAS_DIR
+from .readers.textcodec import decode_text
+
+UNITS_YAML = SCHEMAS_DIR / "units.yaml"
+LOCAL_ALIASES = SCHEMAS_DIR / "units_local.csv"
+
+KINDS = ("department", "township", "street", "enterprise", "public_institution", "development_zone", "other")
+
+# Confidence of each way of resolving (units.csv `score`). Below LOW_CONFIDENCE the review lists it.
+SCORES = {
+    "user_alias": 100.0,
+    "exact": 100.0,
+    "alias": 100.0,
+    "prefix": 100.0,
+    "branch": 95.0,
+    "township": 90.0,  # 100 when the division list confirms it, 70 when the list does not have it
+    "named": 90.0,
+    "keyword": 85.0,
+    "abbreviation": 80.0,
+}
+LOW_CONFIDENCE = 90.0
+
+# Suggestions only. WRatio with an explicit processor: rapidfuzz >= 3 does no preprocessing by default.
+FUZZY_SCORER = fuzz.WRatio
+FUZZY_PROCESSOR = utils.default_process
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one printed name was resolved. `unit` is empty unless the name was resolved; a
+    fuzzy `suggestion` is never applied."""
+
+    unit: str
+    unit_kind: str
+    method: str  # exact alias prefix branch abbreviation township keyword named user_alias aggregate unresolved
+    score: float
+    suggestion: str = ""
+    candidates: tuple[str, ...] = ()  # bodies an ambiguous short form could stand for
+    family: str = ""
+    note: str = ""
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.unit)
+
+
+# ---------------------------------------------------------------------------------------------
+# folding
+
+_T2S = opencc.OpenCC("t2s")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# Archived copies insert pinyin after characters: 業(yè) or 业(ye4).
+_PINYIN = re.compile(rf"(?<=[{_CJK}])\((?:[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,7}}[1-5]?)\)")
+_SPACES = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+_EDGE = " ·・.,;:!?、，。；：！？\"'“”‘’「」『』《》<>*#—_~`|/\\-"
+_PAREN = re.compile(r"\([^()]*\)")
+_PLACEISH = re.compile(rf"[{_CJK}]{{1,6}}")
+
+
+def fold(text: str) -> str:
+    """NFKC, traditional -> simplified, pinyin glosses and all spaces removed, edge punctuation trimmed."""
+    s = unicodedata.normalize("NFKC", text or "")
+    s = _PINYIN.sub("", s)
+    s = _T2S.convert(s)
+    s = _SPACES.sub("", s)
+    return s.strip(_EDGE)
+
+
+# ---------------------------------------------------------------------------------------------
+# dates for validity periods
+
+
+def _parse_date(text: str, end: bool) -> date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD (also with / or .): the first day, or the last day when `end`."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    parts = re.split(r"[-/.年月日]+", text.strip("年月日"))
+    try:
+        nums = [int(p) for p in parts if p]
+    except ValueError as exc:
+        raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from exc
+    if not 1 <= len(nums) <= 3:
+        raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year = nums[0]
+    month = nums[1] if len(nums) > 1 else (12 if end else 1)
+    if len(nums) > 2:
+        day = nums[2]
+    else:
+        day = monthrange(year, month)[1] if end else 1
+    return date(year, month, day)
+
+
+# ---------------------------------------------------------------------------------------------
+# the dictionary
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    kind: str
+    family: str = ""
+    note: str = ""
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    canonical: str
+    how: str  # canonical, alias, historic
+    note: str = ""
+
+
+@dataclass
+class Dictionary:
+    units: dict[str, Unit]
+    index: dict[str, _Entry]  # folded printed name -> entry
+    prefixes: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+    generic_place_suffixes: tuple[str, ...]
+    branch_suffixes: tuple[tuple[str, str], ...]
+    legal_forms: tuple[str, ...]
+    rank_suffixes: tuple[tuple[str, str], ...]
+    government_words: tuple[str, ...]
+    street_endings: tuple[tuple[str, str], ...]
+    township_endings: tuple[str, ...]
+    min_core_chars: int
+    open_classes: tuple[dict, ...]
+    aggregates: dict[str, str]
+    keyword_units: tuple[Unit, ...] = field(default=())
+
+    def rank(self, name: str) -> str | None:
+        for ending, rank in self.rank_suffixes:
+            if name.endswith(ending) and len(name) > len(ending):
+                return rank
+        return None
+
+
+def _longest_first(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(items), key=lambda s: (-len(s), s)))
+
+
+@cache
+def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
+    """Read and check schemas/units.yaml. Raises ValueError on a duplicate name or an unknown kind."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    units: dict[str, Unit] = {}
+    index: dict[str, _Entry] = {}
+
+    def put(name: str, entry: _Entry) -> None:
+        key = fold(name)
+        old = index.get(key)
+        if old and old.canonical != entry.canonical:
+            raise ValueError(f"{path}: {name!r} names both {old.canonical!r} and {entry.canonical!r}")
+        if not old or old.how != "canonical":
+            index[key] = entry
+
+    for raw in data["units"]:
+        kind = raw["kind"]
+        if kind not in KINDS:
+            raise ValueError(f"{path}: unknown kind {kind!r} for {raw['name']!r}")
+        name = fold(raw["name"])
+        if name in units:
+            raise ValueError(f"{path}: {name!r} is listed twice")
+        unit = Unit(
+            name=name,
+            kind=kind,
+            family=raw.get("family", ""),
+            note=raw.get("note", ""),
+            aliases=tuple(fold(a) for a in raw.get("aliases", []) or []),
+            keywords=tuple(fold(k) for k in raw.get("keywords", []) or []),
+        )
+        units[name] = unit
+        put(name, _Entry(name, "canonical"))
+        for alias in unit.aliases:
+            if alias != name:
+                put(alias, _Entry(name, "alias"))
+        for old in raw.get("historic", []) or []:
+            _parse_date(str(old.get("valid_to", "")), end=True)  # checks the format
+            put(old["name"], _Entry(name, "historic", old.get("note", "")))
+
+    tw = data["township"]
+    return Dictionary(
+        units=units,
+        index=index,
+        prefixes=_longest_first(fold(p) for p in data["prefixes"]),
+        place_suffixes=_longest_first(data["place_suffixes"]),
+        generic_place_suffixes=_longest_first(data["generic_place_suffixes"]),
+        branch_suffixes=tuple(sorted(data["branch_suffixes"].items(), key=lambda kv: -len(kv[0]))),
+        legal_forms=_longest_first(data["legal_forms"]),
+        rank_suffixes=tuple(sorted(data["rank_suffixes"].items(), key=lambda kv: -len(kv[0]))),
+        government_words=_longest_first(tw["government_words"]),
+        street_endings=tuple(sorted(tw["street_endings"].items(), key=lambda kv: -len(kv[0]))),
+        township_endings=_longest_first(tw["township_endings"]),
+        min_core_chars=int(tw["min_core_chars"]),
+        open_classes=tuple(sorted(data["open_classes"], key=lambda c: -len(c["ending"]))),
+        aggregates={fold(a["name"]): a["kind"] for a in data["aggregates"]},
+        keyword_units=tuple(u for u in units.values() if u.keywords),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# alias tables (the user's --aliases file, and the curated county rows in schemas/units_local.csv)
+
+
+class AliasError(ValueError):
+    """An aliases file that cannot be applied (bad header, date, kind, or two rows that conflict)."""
+
+
+@dataclass(frozen=True)
+class AliasRow:
+    alias: str  # folded
+    canonical: str  # folded
+    county: str  # folded; empty = every county
+    valid_from: date | None
+    valid_to: date | None
+    note: str
+    kind: str
+    line: int
+
+    def covers(self, when: date | None) -> bool:
+        if when is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= when) and (self.valid_to is None or when <= self.valid_to)
+
+    @property
+    def dated(self) -> bool:
+        return self.valid_from is not None or self.valid_to is not None
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    rows: tuple[AliasRow, ...]
+    source: str = ""
+    skipped: int = 0  # template rows with no canonical yet
+
+    def lookup(self, names: Iterable[str], places: Collection[str], when: date | None) -> AliasRow | None:
+        """The row for the first of `names` (folded forms, most literal first): rows of the
+        bulletin's county beat generic rows; a dated row applies only inside its period. When
+        the period is unknown and dated rows disagree, none applies."""
+        names = list(names)
+        for county_specific in (True, False):
+            for name in names:
+                hits = [
+                    r
+                    for r in self.rows
+                    if r.alias == name and bool(r.county) == county_specific and (not r.county or _county_matches(r.county, places))
+                ]
+                hits = [r for r in hits if r.covers(when)]
+                if not hits:
+                    continue
+                if when is None and len({r.canonical for r in hits}) > 1:
+                    undated = [r for r in hits if not r.dated]
+                    if len({r.canonical for r in undated}) != 1:
+                        continue
+                    hits = undated
+                return min(hits, key=lambda r: r.line)
+        return None
+
+
+def _county_matches(county: str, places: Collection[str]) -> bool:
+    return any(p in places for p in _place_variants([county]))
+
+
+_HEADER = ("alias", "canonical", "county", "valid_from", "valid_to", "note", "kind")
+
+
+def load_aliases(path: str | Path) -> AliasTable:
+    """Read an aliases.csv (alias, canonical, county, valid_from, valid_to, note[, kind]).
+    UTF-8 (with or without BOM) or GB18030, as spreadsheet programs save it. Rows with an empty
+    canonical are template rows still to fill in and are skipped. Raises AliasError with the line
+    number for a bad row, and for two rows that give one name different bodies in one county and period."""
+    path = Path(path)
+    try:
+        text, _ = decode_text(path.read_bytes())
+    except Exception as exc:  # ReadError, OSError
+        raise AliasError(f"{path}: cannot read aliases file: {exc}") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [unicodedata.normalize("NFKC", h or "").strip().lower() for h in reader.fieldnames or []]
+    if "alias" not in header or "canonical" not in header:
+        raise AliasError(f"{path}: header must have the columns {', '.join(_HEADER[:6])} (found {', '.join(header) or 'nothing'})")
+    reader.fieldnames = header
+    rows: list[AliasRow] = []
+    skipped = 0
+    for line, raw in enumerate(reader, start=2):
+        def get(key: str, raw: dict = raw) -> str:
+            return (raw.get(key) or "").strip()
+
+        alias, canonical = fold(get("alias")), fold(get("canonical"))
+        if not alias and not canonical:
+            continue
+        if not alias:
+            raise AliasError(f"{path}:{line}: canonical {canonical!r} has no alias")
+        if not canonical:
+            skipped += 1
+            continue
+        kind = get("kind")
+        if kind and kind not in KINDS:
+            raise AliasError(f"{path}:{line}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        try:
+            valid_from = _parse_date(get("valid_from"), end=False)
+            valid_to = _parse_date(get("valid_to"), end=True)
+        except ValueError as exc:
+            raise AliasError(f"{path}:{line}: {exc}") from exc
+        if valid_from and valid_to and valid_from > valid_to:
+            raise AliasError(f"{path}:{line}: valid_from {valid_from} is after valid_to {valid_to}")
+        rows.append(AliasRow(alias, canonical, fold(get("county")), valid_from, valid_to, get("note"), kind, line))
+    _check_conflicts(path, rows)
+    return AliasTable(tuple(rows), str(path), skipped)
+
+
+def _check_conflicts(path: Path, rows: list[AliasRow]) -> None:
+    lo, hi = date.min, date.max
+    for i, a in enumerate(rows):
+        for b in rows[i + 1 :]:
+            if a.alias != b.alias or a.county != b.county or a.canonical == b.canonical:
+                continue
+            if (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi):
+                where = f"in {a.county}" if a.county else "for every county"
+                raise AliasError(
+                    f"{path}:{a.line} and {b.line}: {a.alias!r} is {a.canonical!r} and {b.canonical!r} {where} in overlapping periods"
+                )
+
+
+@cache
+def load_local_aliases(path: str | Path = LOCAL_ALIASES) -> AliasTable:
+    """The curated county rows shipped with the project (applied at the alias step, below a user file)."""
+    return load_aliases(path) if Path(path).exists() else AliasTable(())
+
+
+# ---------------------------------------------------------------------------------------------
+# places
+
+
+def _place_variants(names: Iterable[str], suffixes: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Full names and short forms: 平江县 -> 平江县, 平江; 新疆维吾尔自治区 -> 新疆."""
+    suffixes = suffixes or load_dictionary().place_suffixes
+    out: set[str] = set()
+    for n in names:
+        f = fold(n)
+        if not f:
+            continue
+        out.add(f)
+        for suf in suffixes:
+            if f.endswith(suf) and len(f) - len(suf) >= 2:
+                out.add(f[: -len(suf)])
+                break
+    return _longest_first(out)
+
+
+def townships_from_divisions(county_names: Iterable[str]) -> frozenset[str] | None:
+    """Hook for township validation: the township/street names of the county from the
+    administrative-division package, or None when that level is not available. Pass the result as
+    `townships` to resolve()/Resolver. (extractor/divisions.py is built separately; until it offers
+    a township list this returns None and townships are accepted on their suffix alone.)"""
+    try:
+        from . import divisions  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    lookup = getattr(divisions, "townships", None)
+    if lookup is None:
+        return None
+    for name in county_names:
+        try:
+            found = lookup(name)
+        except Exception:  # a package without that level or that county
+            found = None
+        if found:
+            return frozenset(fold(t) for t in found)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# resolution
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+class Resolver:
+    """Resolves the unit names of one bulletin (one county, one period). Results are cached."""
+
+    def __init__(
+        self,
+        county_names: Iterable[str] = (),
+        aliases: AliasTable | None = None,
+        when: date | None = None,
+        townships: Collection[str] | None = None,
+        dictionary: Dictionary | None = None,
+        local: AliasTable | None = None,
+    ) -> None:
+        self.d = dictionary or load_dictionary()
+        self.user = aliases
+        self.local = local if local is not None else load_local_aliases()
+        self.when = when
+        self.full_places = _longest_first(fold(n) for n in county_names if fold(n))
+        self.places = _place_variants(self.full_places, self.d.place_suffixes)
+        # 中共平江县委组织部: the county's party committee is printed as <county>委
+        self.prefixes = _longest_first(
+            [p + "委" for p in self.full_places if p[-1] in "县市区旗"] + list(self.places) + list(self.d.prefixes)
+        )
+        self.townships = frozenset(fold(t) for t in townships) if townships is not None else None
+        self._generic = re.compile(rf"^[{_CJK}]{{2,8}}?(?:{'|'.join(map(re.escape, self.d.generic_place_suffixes))})(?!场)")
+        self._cache: dict[str, Resolution] = {}
+        self._names = list(self.d.index)
+
+    # -- public --------------------------------------------------------------------------------
+    def resolve(self, name: str) -> Resolution:
+        if name not in self._cache:
+            self._cache[name] = self._resolve(name)
+        return self._cache[name]
+
+    # -- steps ---------------------------------------------------------------------------------
+    def _resolve(self, name: str) -> Resolution:
+        s = fold(name)
+        if not s:
+            return Resolution("", "", "unresolved", 0.0, note="empty name")
+        if s in self.d.aggregates:
+            return Resolution("", self.d.aggregates[s], "aggregate", 100.0, note="group or total, not a body")
+        forms = self._forms(s)
+        names = [f for f, _ in forms]
+
+        # 0. the user's aliases beat everything
+        if self.user is not None:
+            row = self.user.lookup(names, self.places, self.when)
+            if row:
+                return self._from_row(row, "user_alias")
+
+        # 4. exact and alias lookup, curated county rows first (steps 1-3 made the forms)
+        row = self.local.lookup(names, self.places, self.when)
+        if row:
+            return self._from_row(row, "alias")
+        for form, stage in forms:
+            hit = self._lookup(form, "exact" if form == s else "prefix")
+            if hit:
+                # a place removed from inside the name is a weaker sign than one removed from its start
+                return replace(hit, score=SCORES["branch"]) if stage == "embedded" else hit
+        hit = self._branch(forms)
+        if hit:
+            return hit
+        hit = self._township(s)
+        if hit:
+            return hit
+        hit = self._keyword(forms)
+        if hit and hit.resolved:
+            return hit
+        ambiguous = hit
+        hit = self._named(forms)
+        if hit:
+            return hit
+        # 5. abbreviation
+        abbr = self._abbreviation(forms)
+        if abbr and abbr.resolved:
+            return abbr
+        # 6. fuzzy: suggestion only
+        return self._unresolved(self.fuzzy_form(forms), abbr or ambiguous)
+
+    def _forms(self, s: str) -> list[tuple[str, str]]:
+        """The printed name and its prefix-stripped variants, most literal first."""
+        out: list[tuple[str, str]] = [(s, "exact")]
+
+        def add(x: str, stage: str = "prefix") -> None:
+            if len(x) >= 2 and all(x != f for f, _ in out):
+                out.append((x, stage))
+
+        base = _PAREN.sub("", s)  # 行政审批局(数字化发展局) -> 行政审批局
+        add(base)
+        x = base
+        while True:
+            y = self._strip_prefix(x, short=True)
+            if y is None:
+                break
+            x = y
+            add(x)
+        for f, _ in list(out):
+            add(self._legal(f))
+        for f, _ in list(out):  # 县人社局 -> 人社局; only as a later alternative (市监局 starts with 市)
+            if f[0] in "县市区州" and len(f) >= 3:
+                add(f[1:], "bare")
+        for f, _ in list(out):  # 水务集团白水有限公司 -> 水务集团公司: a place inside the name
+            for p in self.places:
+                if p in f[1:]:
+                    add(self._legal(f[0] + f[1:].replace(p, "")), "embedded")
+        return out
+
+    @staticmethod
+    def fuzzy_form(forms: list[tuple[str, str]]) -> str:
+        """The form a suggestion is computed on: prefixes stripped, but no guessed single-character cut."""
+        return [f for f, stage in forms if stage in ("exact", "prefix")][-1]
+
+    def _strip_prefix(self, x: str, short: bool) -> str | None:
+        prefixes = self.prefixes if short else _longest_first([*self.full_places, *self.d.prefixes])
+        for p in prefixes:
+            if x.startswith(p) and len(x) - len(p) >= 2:
+                return x[len(p) :]
+        m = self._generic.match(x)
+        if m and len(x) - m.end() >= 2:
+            return x[m.end() :]
+        return None
+
+    def _legal(self, x: str) -> str:
+        for form in self.d.legal_forms:
+            if x.endswith(form):
+                return x[: -len(form)] + "公司"
+        return x
+
+    def _entry(self, form: str) -> _Entry | None:
+        return self.d.index.get(form)
+
+    def _result(self, canonical: str, method: str, score: float | None = None, note: str = "", kind: str = "") -> Resolution:
+        unit = self.d.units.get(canonical)
+        return Resolution(
+            unit=canonical,
+            unit_kind=kind or (unit.kind if unit else self._guess_kind(canonical)),
+            method=method,
+            score=SCORES[method] if score is None else score,
+            family=unit.family if unit else "",
+            note=note,
+        )
+
+    def _lookup(self, form: str, method: str) -> Resolution | None:
+        e = self._entry(form)
+        if not e:
+            return None
+        if method == "exact" and e.how != "canonical":
+            method = "alias"
+        return self._result(e.canonical, method, note=e.note)
+
+    def _from_row(self, row: AliasRow, method: str) -> Resolution:
+        canonical = row.canonical
+        known = self._entry(canonical)
+        if known:  # a row may name a dictionary body by one of its aliases
+            canonical = known.canonical
+        note = row.note or f"aliases row {row.line}"
+        return self._result(canonical, method, note=note, kind=row.kind)
+
+    def _guess_kind(self, name: str) -> str:
+        if any(name.endswith(e) for e, _ in self.d.street_endings):
+            return "street"
+        if any(name.endswith(e) for e in self.d.township_endings):
+            return "township"
+        for oc in self.d.open_classes:
+            if name.endswith(oc["ending"]):
+                return oc["kind"]
+        if name.endswith(("公司", "集团")):
+            return "enterprise"
+        return "other"
+
+    # 3. branch forms ---------------------------------------------------------------------------
+    def _branch(self, forms: list[tuple[str, str]]) -> Resolution | None:
+        for form, _ in forms:
+            for ending, parent_ending in self.d.branch_suffixes:
+                if not form.endswith(ending) or len(form) == len(ending):
+                    continue
+                head = form[: -len(ending)]
+                heads = [head] + [head.replace(p, "") for p in self.places if p in head]
+                for h in heads:
+                    for cand in (h + parent_ending, h):
+                        if cand.endswith(parent_ending) and self._entry(cand):
+                            return self._result(self._entry(cand).canonical, "branch", note=f"branch of {cand}")
+                # <known body><place>: 生态环境局白水 + 分局
+                for i in range(len(head) - 1, 1, -1):
+                    e = self._entry(head[:i])
+                    rest = head[i:]
+                    if e and _PLACEISH.fullmatch(rest) and self.d.rank(rest) is None:
+                        score = SCORES["branch"] if rest in self.places else SCORES["branch"] - 5
+                        return self._result(e.canonical, "branch", score, note=f"branch {rest!r} of {head[:i]}")
+        return None
+
+    # townships and streets --------------------------------------------------------------------
+    def _township(self, s: str) -> Resolution | None:
+        x = _PAREN.sub("", s)
+        while True:  # only full place names: a township may share the county's short name
+            y = self._strip_prefix(x, short=False)
+            if y is None or not self._township_name(y):
+                break
+            x = y
+        name = self._township_name(x)
+        if name is None:
+            return self._bare_township(x)
+        canonical, kind = name
+        if self.townships is None:
+            return self._result(canonical, "township", kind=kind, note="suffix only: no division list for this county")
+        if canonical in self.townships:
+            return self._result(canonical, "township", 100.0, kind=kind, note="in the division list")
+        core, ending = self._split_township(canonical)
+        same_end = [t for t in self.townships if t.endswith(ending) and _is_subsequence(core, t[: -len(ending)])]
+        if len(same_end) == 1:
+            return self._result(same_end[0], "township", kind=kind, note=f"short form of {same_end[0]} in the division list")
+        return self._result(canonical, "township", 70.0, kind=kind, note="not in the division list for this county")
+
+    def _township_name(self, x: str) -> tuple[str, str] | None:
+        for word in self.d.government_words:
+            if x.endswith(word) and len(x) > len(word):
+                x = x[: -len(word)]
+                break
+        for ending, canonical_ending in self.d.street_endings:
+            if x.endswith(ending) and len(x) - len(ending) >= self.d.min_core_chars:
+                canonical = x[: -len(ending)] + canonical_ending
+                return (canonical, "street") if canonical not in self.d.aggregates else None
+        for ending in self.d.township_endings:
+            if x.endswith(ending) and len(x) - len(ending) >= self.d.min_core_chars:
+                return (x, "township") if x not in self.d.aggregates else None
+        return None
+
+    def _split_township(self, name: str) -> tuple[str, str]:
+        for ending in (*[c for _, c in self.d.street_endings], *self.d.township_endings):
+            if name.endswith(ending):
+                return name[: -len(ending)], ending
+        return name, ""
+
+    def _bare_township(self, x: str) -> Resolution | None:
+        """A place printed without its suffix (庙尔沟 for 庙尔沟乡): only with a division list."""
+        if not self.townships or len(x) < self.d.min_core_chars:
+            return None
+        hits = [t for t in self.townships if self._split_township(t)[0] == x]
+        if len(hits) == 1:
+            return self._result(hits[0], "township", note=f"{hits[0]} in the division list")
+        return None
+
+    # enterprises by keyword, named bodies -----------------------------------------------------
+    def _keyword(self, forms: list[tuple[str, str]]) -> Resolution | None:
+        for form, _ in forms:
+            matches = [u for u in self.d.keyword_units if any(k in form for k in u.keywords)]
+            if not matches:
+                continue
+            if not (form.endswith(("公司", "集团")) or any(form.endswith(k) for u in matches for k in u.keywords)):
+                continue
+            if len(matches) == 1:
+                return self._result(matches[0].name, "keyword", note=f"company of the {matches[0].name} role")
+            return Resolution("", "", "unresolved", 0.0, candidates=tuple(u.name for u in matches))
+        return None
+
+    def _named(self, forms: list[tuple[str, str]]) -> Resolution | None:
+        for form, _ in reversed(forms):  # most stripped first: the body's own name without the county
+            for oc in self.d.open_classes:
+                ending = oc["ending"]
+                for be in oc.get("branch_endings", []):
+                    if form.endswith(be):
+                        head = form[: -len(be)]
+                        i = head.rfind(ending)
+                        if i >= 1:
+                            return self._result(head[: i + len(ending)], "named", kind=oc["kind"], note=f"branch {form[i + len(ending) :]}")
+                if form.endswith(ending) and len(form) > len(ending):
+                    return self._result(form, "named", kind=oc["kind"], note=f"named {ending}")
+        return None
+
+    # 5. abbreviations -----------------------------------------------------------------------------
+    def _abbreviation(self, forms: list[tuple[str, str]]) -> Resolution | None:
+        for form, _ in forms:
+            rank = self.d.rank(form)
+            if rank is None:
+                continue
+            core = self._core(form)
+            if not core:
+                continue
+            hits: dict[str, str] = {}
+            for full, e in self.d.index.items():
+                if len(full) <= len(form) or full[0] != form[0] or self.d.rank(full) != rank:
+                    continue
+                if _is_subsequence(core, self._core(full)):
+                    hits.setdefault(e.canonical, full)
+            if len(hits) == 1:
+                canonical, full = next(iter(hits.items()))
+                return self._result(canonical, "abbreviation", note=f"short form of {full}")
+            if hits:
+                return Resolution("", "", "unresolved", 0.0, candidates=tuple(sorted(hits)))
+        return None
+
+    def _core(self, name: str) -> str:
+        for ending, _ in self.d.rank_suffixes:
+            if name.endswith(ending) and len(name) > len(ending):
+                return name[: -len(ending)]
+        return name
+
+    # 6. suggestion ------------------------------------------------------------------------------
+    def _unresolved(self, form: str, partial: Resolution | None) -> Resolution:
+        candidates = partial.candidates if partial else ()
+        choices = [n for n in self._names if self.d.index[n].canonical in candidates] if candidates else self._names
+        best = process.extractOne(form, choices, scorer=FUZZY_SCORER, processor=FUZZY_PROCESSOR)
+        if not best:
+            return Resolution("", "", "unresolved", 0.0, candidates=candidates)
+        name, score, _ = best
+        if score <= 0:
+            return Resolution("", "", "unresolved", 0.0, candidates=candidates)
+        suggestion = self.d.index[name].canonical
+        note = f"closest printed name {name!r}"
+        if candidates:
+            note = f"could be {' / '.join(candidates)}; {note}"
+        return Resolution("", "", "unresolved", round(float(score), 1), suggestion=suggestion, candidates=candidates, note=note)
+
+
+def resolve(
+    name: str,
+    county_names: Iterable[str] = (),
+    aliases: AliasTable | None = None,
+    when: date | None = None,
+    townships: Collection[str] | None = None,
+) -> Resolution:
+    """Resolve one printed unit name. `county_names`: the bulletin's own province/city/county
+    names; `aliases`: a user aliases table (beats everything); `when`: a date inside the bulletin's
+    period, for dated alias rows; `townships`: the county's township/street names from the division
+    package, when known. For many names of one bulletin, build one Resolver and reuse it."""
+    return Resolver(county_names, aliases, when, townships).resolve(name)
+
+
+def unit_row(county: str, unit_raw: str, res: Resolution) -> dict:
+    """A units.csv row in contract order (county, unit_raw, unit, unit_kind, method, score)."""
+    return {
+        "county": county,
+        "unit_raw": unit_raw,
+        "unit": res.unit,
+        "unit_kind": res.unit_kind,
+        "method": res.method,
+        "score": res.score,
+    }
