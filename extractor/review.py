@@ -71,7 +71,7 @@ def review(outdir: str | Path, aliases: AliasTable | None = None, threshold: flo
     for county, raw in pairs:
         resolver = resolvers.setdefault(county, Resolver(places.get(county, (county,) if county else ()), aliases))
         res = resolver.resolve(raw)
-        if res.method == "aggregate" or (res.resolved and res.score >= threshold):
+        if res.method in ("aggregate", "label") or (res.resolved and res.score >= threshold):
             continue
         if res.resolved:
             reason = f"{res.method} (score {res.score:g}): confirm or correct"

@@ -38,6 +38,7 @@ from .contract import SCHEMAS_DIR
 from .readers.textcodec import decode_text
 
 UNITS_YAML = SCHEMAS_DIR / "units.yaml"
+SUBJECTS_YAML = SCHEMAS_DIR / "prose.yaml"  # channels, types, category suffixes: one list for prose and tables
 LOCAL_ALIASES = SCHEMAS_DIR / "units_local.csv"
 
 KINDS = ("department", "township", "street", "enterprise", "public_institution", "development_zone", "other")
@@ -68,7 +69,7 @@ class Resolution:
 
     unit: str
     unit_kind: str
-    method: str  # exact alias prefix branch abbreviation township keyword named user_alias aggregate unresolved
+    method: str  # exact alias prefix branch abbreviation township keyword named user_alias aggregate label unresolved
     score: float
     suggestion: str = ""
     candidates: tuple[str, ...] = ()  # bodies an ambiguous short form could stand for
@@ -165,6 +166,25 @@ class Dictionary:
     open_classes: tuple[dict, ...]
     aggregates: dict[str, str]
     keyword_units: tuple[Unit, ...] = field(default=())
+    channel_words: tuple[str, ...] = ()
+    type_words: frozenset[str] = frozenset()
+    category_suffixes: tuple[str, ...] = ()
+
+    def label_kind(self, name: str) -> str | None:
+        """`type`, `channel` or `category` for a row label that names what was asked or how
+        (投诉类, 微信微博, 市场管理类), not a body; None for anything that may be a body."""
+        if self.rank(name):
+            return None
+        bare = name
+        for suffix in self.category_suffixes:
+            bare = bare.removesuffix(suffix)
+        if bare in self.type_words:
+            return "type"
+        if any(word in name for word in self.channel_words):
+            return "channel"
+        if bare != name and len(bare) >= 1:
+            return "category"
+        return None
 
     def rank(self, name: str) -> str | None:
         for ending, rank in self.rank_suffixes:
@@ -217,6 +237,7 @@ def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
             put(old["name"], _Entry(name, "historic", old.get("note", "")))
 
     tw = data["township"]
+    subjects = yaml.safe_load(SUBJECTS_YAML.read_text(encoding="utf-8"))
     return Dictionary(
         units=units,
         index=index,
@@ -233,6 +254,9 @@ def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
         open_classes=tuple(sorted(data["open_classes"], key=lambda c: -len(c["ending"]))),
         aggregates={fold(a["name"]): a["kind"] for a in data["aggregates"]},
         keyword_units=tuple(u for u in units.values() if u.keywords),
+        channel_words=_longest_first(fold(str(w)) for w in subjects.get("channels") or []),
+        type_words=frozenset(fold(str(w)) for w in subjects.get("types") or {}),
+        category_suffixes=_longest_first(fold(str(w)) for w in subjects.get("category_suffixes") or []),
     )
 
 
@@ -320,6 +344,7 @@ def load_aliases(path: str | Path) -> AliasTable:
     rows: list[AliasRow] = []
     skipped = 0
     for line, raw in enumerate(reader, start=2):
+
         def get(key: str, raw: dict = raw) -> str:
             return (raw.get(key) or "").strip()
 
@@ -456,6 +481,9 @@ class Resolver:
             return Resolution("", "", "unresolved", 0.0, note="empty name")
         if s in self.d.aggregates:
             return Resolution("", self.d.aggregates[s], "aggregate", 100.0, note="group or total, not a body")
+        label = self.d.label_kind(s)
+        if label:
+            return Resolution("", label, "label", 100.0, note=f"a {label}, not a body")
         forms = self._forms(s)
         names = [f for f, _ in forms]
 

@@ -323,3 +323,29 @@ def test_labelled_seed_names_accuracy_and_no_wrong_body():
     # except a street's short form kept as printed (延北街道) where no division list is available
     tally, cases = run_resolver(rows, lambda r: (r["county"],), local=AliasTable(()))
     assert [c[2] for c in cases if c[0] == "wrong"] == ["延北街道"]
+
+
+# ---- labels that are not bodies -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "printed, kind",
+    [
+        ("电话", "channel"),  # 万载 (一) 诉求来源
+        ("微信微博", "channel"),
+        ("网站邮件赣服通", "channel"),
+        ("110接警", "channel"),
+        ("市长信箱", "channel"),  # 平江 prose
+        ("咨询类", "type"),  # 万载 (一) 工单类型
+        ("投诉", "type"),  # 昌吉 prose
+        ("市场管理类", "category"),  # 平江 prose
+    ],
+)
+def test_channel_type_and_category_labels_are_not_bodies(printed, kind):
+    res = resolve(printed)
+    assert (res.unit, res.unit_kind, res.method) == ("", kind, "label")
+
+
+def test_a_body_whose_name_holds_a_channel_word_is_still_a_body():
+    assert resolve("信访局").unit == "信访局"
+    assert resolve("城管局").unit == "城市管理局"
