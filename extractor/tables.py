@@ -25,7 +25,7 @@ from typing import Literal
 import yaml
 
 from .metrics import OTHER, SCHEMAS_DIR, is_ignored_column, load_metrics, metric_for, normalize_header
-from .model import Cell, Document, Paragraph, RawTable
+from .model import BBox, Cell, Document, Paragraph, RawTable
 from .numbers import Parsed, parse_number
 
 TableKind = Literal["data", "info", "layout"]
@@ -80,6 +80,7 @@ class TableCell:
     row: int  # 1-based printed row (rows of all stitched fragments counted, header rows included)
     col: int  # 1-based printed column
     page: int | None = None
+    bbox: BBox | None = None  # PDF only: where the cell is printed on its page
 
 
 @dataclass
@@ -989,7 +990,8 @@ def _value_cells(row: _Row, cols: Iterable[int]) -> dict[int, TableCell]:
         if not clean_text(text):
             continue
         page = cell.page if cell is not None and cell.page is not None else row.page
-        out[c] = TableCell(text=text, parsed=parse_number(text), row=row.printed, col=c + 1, page=page)
+        bbox = cell.bbox if cell is not None else None
+        out[c] = TableCell(text=text, parsed=parse_number(text), row=row.printed, col=c + 1, page=page, bbox=bbox)
     return out
 
 

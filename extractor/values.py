@@ -55,6 +55,7 @@ def table_values(tables: list[LogicalTable], source: str, county: str = "", peri
                         "metric": column.metric,
                         "value": None if parsed.value is None else _format_value(parsed.value),
                         "text": cell.text,
+                        "bbox": " ".join(f"{x:.1f}" for x in cell.bbox) if cell.bbox else "",
                     }
                 )
     return values, findings

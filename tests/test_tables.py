@@ -264,3 +264,14 @@ def test_values_carry_provenance_as_printed():
     assert value["col"] == 7 and value["table"] == 1
     assert value["page"] == 3
     assert value["column_raw"] == "按期办结率"
+
+
+def test_pdf_values_carry_the_cell_box():
+    """The box lies on the page, and a cell further right has a larger x0."""
+    values = table_values(tables_of("pdf/pingjiang-2024-05.pdf"), "pj.pdf")[0]
+    row = [v for v in values if v["unit_raw"].replace(" ", "") == "三墩乡"]
+    boxes = [tuple(map(float, v["bbox"].split())) for v in sorted(row, key=lambda v: v["col"])]
+    assert len(boxes) == 12
+    assert all(0 <= x0 < x1 <= 842 and 0 <= top < bottom <= 842 for x0, top, x1, bottom in boxes)
+    assert [b[0] for b in boxes] == sorted(b[0] for b in boxes)
+    assert table_values(tables_of("docx/pingjiang-2024-05.docx"), "pj.docx")[0][0]["bbox"] == ""
