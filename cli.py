@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from extractor.batch import Limits, file_sha256, run_batch
 from extractor.export import OutputExists, ResultStore
+from extractor.pipeline import Options
 
 stderr = Console(stderr=True)
 
@@ -51,12 +52,21 @@ def main() -> None:
     help="Seconds one file may take.",
 )
 @click.option("--memory-mb", type=click.IntRange(min=256), default=Limits.memory_mb, show_default=True, help="Memory limit of each worker.")
-def extract(inputs: tuple[str, ...], outdir: Path, force: bool, workers: int | None, seconds_per_file: float, memory_mb: int) -> None:
+@click.option(
+    "--aliases",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Your aliases.csv (alias, canonical, county, valid_from, valid_to, note): wins over the unit dictionary.",
+)
+def extract(
+    inputs: tuple[str, ...], outdir: Path, force: bool, workers: int | None, seconds_per_file: float, memory_mb: int, aliases: str | None
+) -> None:
     """Read bulletins (PDF, DOCX, HTML, text; files or folders) into OUTDIR.
 
     Rerunning into the same OUTDIR resumes: inputs already done (same path and
     content) are skipped. Exit code 0 when every input was read, 1 when some
     input failed, 130 when interrupted (rerun to resume)."""
+    options = Options(aliases=_checked_aliases(aliases))
     try:
         store = ResultStore(outdir, force=force)
     except OutputExists as exc:
@@ -86,7 +96,7 @@ def extract(inputs: tuple[str, ...], outdir: Path, force: bool, workers: int | N
     with store, progress:
         task = progress.add_task("extract", total=len(todo), rate="–", failed=0)
         try:
-            for path, result in run_batch(todo, workers=n_workers, limits=limits):
+            for path, result in run_batch(todo, workers=n_workers, limits=limits, options=options):
                 store.write(result, hashes[path])
                 statuses[result.status] += 1
                 for key in ("n_tables", "n_values", "n_findings"):
@@ -108,6 +118,121 @@ def extract(inputs: tuple[str, ...], outdir: Path, force: bool, workers: int | N
         click.echo("interrupted: finished files are saved; run the same command again to resume", err=True)
         sys.exit(130)
     sys.exit(1 if statuses["failed"] else 0)
+
+
+def _checked_aliases(path: str | None) -> str | None:
+    """Read the user's aliases file once up front, so a bad row stops the run before any work."""
+    if path is None:
+        return None
+    from extractor.units import AliasError, load_aliases
+
+    try:
+        load_aliases(path)
+    except AliasError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return str(Path(path).resolve())
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None, help="The aliases.csv being edited: its rows count.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write an aliases.csv template here.")
+@click.option("--force", is_flag=True, help="Overwrite an existing template.")
+def units(outdir: Path, aliases: str | None, template: Path | None, force: bool) -> None:
+    """List the unit names of an extract OUTDIR that are unresolved or low-confidence, with
+    suggestions and counts; optionally write an aliases.csv template to fill in and pass
+    back with `bulletin extract --aliases FILE`."""
+    from extractor.review import format_review, review, write_alias_template
+    from extractor.units import load_aliases
+
+    try:
+        rows = review(outdir, load_aliases(_checked_aliases(aliases)) if aliases else None)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(format_review(rows))
+    if template is not None:
+        try:
+            written = write_alias_template(template, rows, overwrite=force)
+        except FileExistsError as exc:
+            raise click.UsageError(str(exc)) from exc
+        click.echo(f"template with {len(rows)} rows written to {written}; fill in `canonical` and pass it with --aliases")
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("findings.csv"),
+    show_default=True,
+    help="Where the findings are written (findings.csv contract).",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option(
+    "--show", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True, help="Least severity printed."
+)
+@click.option("--workers", type=click.IntRange(min=0), default=None, help="Worker processes [default: CPU count]; 0 runs in-process.")
+def audit(inputs: tuple[str, ...], output: Path, force: bool, show: str, workers: int | None) -> None:
+    """Check the arithmetic of bulletins: sums, shares, rates, scores, rankings.
+
+    Prints a report and writes every finding to OUTPUT. Exit code 1 when an
+    `error` is found (a number that no rounding convention or hidden base can
+    explain), 0 otherwise, so it can gate a pipeline."""
+    import csv
+
+    from rich.table import Table
+
+    from extractor.contract import columns
+
+    if output.exists() and not force:
+        raise click.UsageError(f"{output} exists; use --force to overwrite it")
+    shown = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[show]
+    console = Console() if sys.stdout.isatty() else Console(width=160)  # piped to a file: do not fold at 80
+    severities: Counter[str] = Counter()
+    n_workers = (os.cpu_count() or 1) if workers is None else workers
+    with output.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns("findings"), extrasaction="ignore")
+        writer.writeheader()
+        for path, result in run_batch(expand_inputs(inputs), workers=n_workers, options=Options()):
+            for finding in result.findings:
+                writer.writerow({k: "" if v is None else v for k, v in finding.items()})
+                severities[finding.get("severity", "")] += 1
+            b = result.bulletin
+            title = f"{path}  [{b.get('status')}]  {b.get('county', '')} {b.get('period', '')}".rstrip()
+            rows = [f for f in result.findings if f.get("severity") in shown]
+            if not rows:
+                console.print(f"[bold]{title}[/bold]: nothing to report", highlight=False)
+                continue
+            table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+            for name in ("severity", "check", "where", "printed", "expected", "message"):
+                table.add_column(name, overflow="fold")
+            for f in sorted(rows, key=lambda f: shown.index(f["severity"])):
+                where = " ".join(
+                    x
+                    for x in (
+                        f"table {f['table']}" if f.get("table") else "",
+                        f"row {f['row']}" if f.get("row") else "",
+                        f.get("unit_raw") or "",
+                    )
+                    if x
+                )
+                cells = (
+                    f["severity"],
+                    f.get("check", ""),
+                    where,
+                    str(f.get("printed", "")),
+                    str(f.get("expected", "")),
+                    f.get("message", ""),
+                )
+                table.add_row(*cells, style=SEVERITY_STYLE.get(f["severity"], ""))
+            console.print(table)
+    summary = ", ".join(f"{severities[s]} {s}" for s in ("error", "warning", "info"))
+    click.echo(f"{summary} → {output}")
+    sys.exit(1 if severities["error"] else 0)
 
 
 if __name__ == "__main__":

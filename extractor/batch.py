@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from .pipeline import BulletinResult, failed_result, process_file
+from .pipeline import BulletinResult, Options, failed_result, process_file
 
 MiB = 1024 * 1024
 
@@ -40,8 +40,8 @@ def _limit_worker_memory(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MiB, memory_mb * MiB))
 
 
-def _process_in_worker(path: str) -> BulletinResult:
-    result = process_file(path)
+def _process_in_worker(path: str, options: Options) -> BulletinResult:
+    result = process_file(path, options)
     result.document = None  # the model stays in the worker; only contract rows cross the pipe
     return result
 
@@ -63,19 +63,22 @@ def _name_memory_limit(result: BulletinResult, limits: Limits) -> BulletinResult
     return result
 
 
-def run_batch(paths: Iterable[Path], workers: int = 2, limits: Limits = Limits()) -> Iterator[tuple[Path, BulletinResult]]:
+def run_batch(
+    paths: Iterable[Path], workers: int = 2, limits: Limits = Limits(), options: Options | None = None
+) -> Iterator[tuple[Path, BulletinResult]]:
     """Yield (path, result) in input order. workers=0 runs in this process,
     without isolation or limits (for debugging)."""
+    options = options or Options()
     if workers <= 0:
         for path in paths:
-            yield path, process_file(path)
+            yield path, process_file(path, options)
         return
     ahead = workers * 4  # scheduled but not yet written: bounds memory on any archive size
     pending: deque = deque()
     with ProcessPool(max_workers=workers, initializer=_limit_worker_memory, initargs=(limits.memory_mb,)) as pool:
         try:
             for path in paths:
-                pending.append((path, pool.schedule(_process_in_worker, args=(str(path),), timeout=limits.seconds_per_file)))
+                pending.append((path, pool.schedule(_process_in_worker, args=(str(path), options), timeout=limits.seconds_per_file)))
                 while len(pending) >= ahead:
                     yield _collect(*pending.popleft(), limits)
             while pending:

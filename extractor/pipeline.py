@@ -1,13 +1,29 @@
-"""Run the stages on one input: read → document model → (tables, prose,
-normalise, audit as they land). Knows the stages, never the CLI or the output formats."""
+"""Run the stages on one input: read → document model → tables and prose →
+metadata and unit names → audit. Knows the stages, never the CLI or the output
+formats. A stage that breaks on one document costs that stage's rows (and a
+finding saying so), never the document or the batch."""
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from .model import Document, ReadError
 from .readers import read
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Per-run settings that every worker needs; picklable."""
+
+    aliases: str | None = None  # the user's aliases CSV (`extract --aliases`): beats the dictionary
 
 
 @dataclass
@@ -32,9 +48,10 @@ def failed_result(path: str | Path, reason: str) -> BulletinResult:
     )
 
 
-def process_file(path: str | Path) -> BulletinResult:
+def process_file(path: str | Path, options: Options | None = None) -> BulletinResult:
     """Process one file. Never raises for a bad input: the reason goes into the
     bulletin row, so a batch can go on."""
+    options = options or Options()
     source = str(path)
     try:
         doc = read(path)
@@ -51,14 +68,103 @@ def process_file(path: str | Path) -> BulletinResult:
         "error": _summary(doc.notes) if doc.status != "ok" else "",
         "format": doc.format,
         "pages": doc.pages,
-        "n_tables": len(doc.tables),
+        "n_tables": 0,
     }
     result = BulletinResult(bulletin=bulletin, document=doc)
     severity = "info" if doc.status == "ok" else "warning"
     result.findings.extend({"source": source, "check": "read", "severity": severity, "message": note} for note in doc.notes)
+    if doc.status in ("ok", "partial"):
+        _analyse(doc, result, options)
     bulletin["n_values"] = len(result.values)
     bulletin["n_findings"] = len(result.findings)
     return result
+
+
+def _analyse(doc: Document, result: BulletinResult, options: Options) -> None:
+    """Tables, prose, metadata, unit names and the audit, each stage guarded."""
+    from .audit import audit
+    from .tables import build_tables
+    from .values import table_values
+
+    source, bulletin = result.bulletin["source"], result.bulletin
+
+    def guarded(stage: str, run: Callable[[], T], fallback: T) -> T:
+        try:
+            return run()
+        except MemoryError:
+            raise
+        except Exception as exc:  # a stage bug on one document: record it, keep the other stages' rows
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            result.findings.append(
+                {
+                    "source": source,
+                    "check": "internal_error",
+                    "severity": "error",
+                    "message": f"{stage} stage failed: {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})",
+                }
+            )
+            bulletin["status"] = "partial"
+            bulletin["error"] = bulletin.get("error") or f"{stage} stage failed: {type(exc).__name__}"
+            return fallback
+
+    meta = _NoMetadata()  # the metadata stage (issue 4) lands next
+
+    tables = guarded("tables", lambda: build_tables(doc), [])
+    bulletin["n_tables"] = sum(1 for t in tables if t.kind == "data")
+    values, table_findings = guarded("values", lambda: table_values(tables, source, meta.county, meta.period), ([], []))
+    result.values = values
+    result.findings.extend(table_findings)
+
+    result.units = guarded("units", lambda: _resolve_units(result.values, meta, options), [])
+    result.findings.extend(guarded("audit", lambda: audit(tables, result.values, source), []))
+
+
+@dataclass
+class _NoMetadata:
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    period: str = ""
+    period_end: str = ""
+
+
+def _resolve_units(values: list[dict], meta, options: Options) -> list[dict]:
+    """Fill `unit`/`unit_kind` of each value row whose subject is a body, and
+    return one units.csv row per distinct printed name."""
+    from . import divisions
+    from .units import Resolver, unit_row
+
+    when = None
+    if meta.period_end:
+        try:
+            when = date.fromisoformat(meta.period_end)
+        except ValueError:
+            when = None
+    townships = divisions.townships(meta.province, meta.city or None, meta.county) if meta.province and meta.county else None
+    resolver = Resolver(
+        county_names=[n for n in (meta.province, meta.city, meta.county) if n],
+        aliases=_user_aliases(options.aliases) if options.aliases else None,
+        when=when,
+        townships=townships,
+    )
+    rows: dict[str, dict] = {}
+    for value in values:
+        name = value.get("unit_raw") or ""
+        if not name or value.get("unit_kind"):  # totals, categories, channels: not a body
+            continue
+        if name not in rows:
+            rows[name] = unit_row(meta.county, name, resolver.resolve(name))
+        value["unit"] = rows[name]["unit"]
+        value["unit_kind"] = rows[name]["unit_kind"]
+    return list(rows.values())
+
+
+@cache
+def _user_aliases(path: str):
+    """The user's aliases file, read once per worker process."""
+    from .units import load_aliases
+
+    return load_aliases(path)
 
 
 def _summary(notes: list[str], limit: int = 160) -> str:

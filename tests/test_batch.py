@@ -22,14 +22,14 @@ def _sources(out: Path) -> list[str]:
         return [Path(r["source"]).name for r in csv.DictReader(fh)]
 
 
-def _slow_or_greedy(path: str):
+def _slow_or_greedy(path: str, options=None):
     name = Path(path).name
     if name.startswith("hang"):
         time.sleep(60)
     if name.startswith("greedy"):
         hog = bytearray(2048 * 1024 * 1024)  # over the 1 GiB limit below
         return hog
-    return process_file(path)
+    return process_file(path, options)
 
 
 def test_a_hanging_or_greedy_file_costs_one_failed_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

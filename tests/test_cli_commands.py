@@ -1,0 +1,81 @@
+"""`bulletin units` (the review loop with `extract --aliases`) and `bulletin audit`, end to end."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import main
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "bulletins"
+WENGYUAN = FIX / "text" / "wengyuan-2022-06.txt"  # prints 住管局, which the dictionary leaves to a person
+WANZAI = FIX / "docx" / "wanzai-2023-12.docx"
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _extract(out: Path, *extra: str) -> None:
+    result = CliRunner().invoke(main, ["extract", str(WENGYUAN), "-o", str(out), "--workers", "0", *extra])
+    assert result.exit_code == 0, result.output
+
+
+def test_review_lists_unresolved_names_and_a_filled_template_resolves_them(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _extract(out)
+    template = tmp_path / "aliases.csv"
+    listed = CliRunner().invoke(main, ["units", str(out), "--template", str(template)])
+    assert listed.exit_code == 0, listed.output
+    assert "住管局" in listed.output and "住房和城乡建设局" in listed.output  # the suggestion, not applied
+    assert {r["unit"] for r in _rows(out / "values.csv") if r["unit_raw"] == "住管局"} == {""}
+
+    rows = _rows(template)
+    (row,) = [r for r in rows if r["alias"] == "住管局"]
+    assert row["canonical"] == "" and row["suggestion"] == "住房和城乡建设局"
+    # a person confirms the suggestion, and says this county's 教育局 also runs sport
+    with template.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("alias,canonical,county,valid_from,valid_to,note\n住管局,住房和城乡建设局,,,,checked\n教育局,教育体育局,,,,merged\n")
+
+    _extract(out, "--force", "--aliases", str(template))
+    values = _rows(out / "values.csv")
+    assert {r["unit"] for r in values if r["unit_raw"] == "住管局"} == {"住房和城乡建设局"}
+    assert {r["unit"] for r in values if r["unit_raw"] == "教育局"} == {"教育体育局"}  # beats the dictionary's 教育局
+    units = {r["unit_raw"]: r for r in _rows(out / "units.csv")}
+    assert units["住管局"]["method"] == "user_alias" and units["教育局"]["method"] == "user_alias"
+    assert "住管局" not in CliRunner().invoke(main, ["units", str(out), "--aliases", str(template)]).output
+
+
+def test_template_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _extract(out)
+    template = tmp_path / "aliases.csv"
+    template.write_text("my work", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["units", str(out), "--template", str(template)])
+    assert refused.exit_code == 2 and template.read_text(encoding="utf-8") == "my work"
+
+
+def test_a_bad_aliases_file_stops_extract_before_any_work(tmp_path: Path) -> None:
+    bad = tmp_path / "aliases.csv"
+    bad.write_text("alias,canonical,county,valid_from,valid_to,note\nX局,甲局,,soon,,\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(WENGYUAN), "-o", str(tmp_path / "out"), "--aliases", str(bad)])
+    assert result.exit_code == 2 and "soon" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_audit_reports_the_real_errors_and_gates_with_its_exit_code(tmp_path: Path) -> None:
+    """万载 2023-12 (二): 乡镇（街道）304 of 1383 is printed 25.32%; 304/1383 = 21.98%."""
+    findings = tmp_path / "findings.csv"
+    result = CliRunner().invoke(main, ["audit", str(WANZAI), "-o", str(findings), "--workers", "0"])
+    assert result.exit_code == 1, result.output
+    assert "25.32%" in result.output and "21.98%" in result.output
+    rows = _rows(findings)
+    share = [r for r in rows if r["severity"] == "error" and r["unit_raw"] == "乡镇（街道）"]
+    assert share and share[0]["printed"] == "25.32%" and share[0]["expected"] == "21.98%"
+    assert "304/1383 = 21.98%" in share[0]["message"]
+
+    again = CliRunner().invoke(main, ["audit", str(WANZAI), "-o", str(findings), "--workers", "0"])
+    assert again.exit_code == 2 and "--force" in again.output  # findings of the first run are kept
