@@ -88,6 +88,7 @@ class _Vocab:
     generic_place_names: frozenset[str]
     compare_before: tuple[str, ...]
     compare_after: tuple[str, ...]
+    point_before: tuple[str, ...]
     month_point_after: tuple[str, ...]
 
 
@@ -120,6 +121,7 @@ def load_vocab(path: str | None = None) -> _Vocab:
         generic_place_names=frozenset(words("generic_place_names")),
         compare_before=words("compare_before"),
         compare_after=words("compare_after"),
+        point_before=words("point_before"),
         month_point_after=words("month_point_after"),
     )
 
@@ -287,7 +289,7 @@ def _find_periods(text: str, vocab: _Vocab) -> list[_Period]:
 def _is_comparison(text: str, p: _Period, vocab: _Vocab) -> bool:
     before = text[max(0, p.start - 3) : p.start]
     after = text[p.end : p.end + 3]
-    return any(before.endswith(w) for w in vocab.compare_before) or after.startswith(vocab.compare_after)
+    return any(before.endswith(w) for w in vocab.compare_before + vocab.point_before) or after.startswith(vocab.compare_after)
 
 
 def _label(a: date, b: date) -> str:
@@ -536,11 +538,15 @@ def _places(lay: _Layout, issuer: str, vocab: _Vocab, findings: list[dict]) -> t
     head_cities: dict[tuple, float] = defaultdict(float)
     head_provinces: dict[str, float] = defaultdict(float)
     head_county = False
+    unresolved: set[str] = set()  # same-named divisions in the head that nothing disambiguates
     for entries, form, weight, after in raw:
         if len(entries) > 1:
-            entries = [e for e in entries if e[0] in named or (e[1] and e[1] in named)]
-            if len(entries) != 1:
+            kept = [e for e in entries if e[0] in named or (e[1] and e[1] in named)]
+            if len(kept) != 1:
+                if weight >= _STRONG and any(e[2] for e in entries):
+                    unresolved.add(f"{form} ({', '.join(sorted({''.join(x for x in e if x) for e in entries if e[2]}))})")
                 continue
+            entries = kept
         prov, city, county = entries[0]
         if county:
             full = divisions.is_full_name(form) and form == county
@@ -572,6 +578,15 @@ def _places(lay: _Layout, issuer: str, vocab: _Vocab, findings: list[dict]) -> t
                     + ", ".join(f"{c[2]} ({s:g})" for c, s in ranked[:4]),
                 }
             )
+    if unresolved:
+        findings.append(
+            {
+                "check": "county_ambiguous",
+                "severity": "info",
+                "message": "the title names a division shared by several places and the document does not say which: "
+                + "; ".join(sorted(unresolved)),
+            }
+        )
     if len(head_cities) == 1:
         (prov, city) = next(iter(head_cities))
         return prov, city, ""
@@ -589,68 +604,69 @@ def _period(lay: _Layout, published: str, vocab: _Vocab, findings: list[dict]) -
         title_lines += [_norm(v) for v in lay.grid.get(key, [])]
     title_years = [int(y) for ln in title_lines for y in re.findall(r"(20\d\d)年", ln)]
 
-    # year evidence elsewhere in the document: (year, month) of every date and year-month
+    def periods(lines: list[str]) -> list[tuple[_Period, str]]:
+        """Periods that may be the bulletin's own: not comparisons, not inside 《titles》."""
+        out = []
+        for line in lines:
+            quoted = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》", line)]
+            for p in _find_periods(line, vocab):
+                if _is_comparison(line, p, vocab) or any(a <= p.start < b for a, b in quoted):
+                    continue
+                out.append((p, line))
+        return out
+
+    # year evidence: the year of every dated mention, per month (截止2023年12月31日 → 12: 2023)
     evidence: dict[int, list[int]] = defaultdict(list)
     for line in lay.head + lay.body:
         for d, _, _ in _find_dates(line):
             evidence[d.month].append(d.year)
-        for p in _find_periods(line, vocab):
-            if p.year:
-                for month in p.months():
-                    evidence[month].append(p.year)
+    for p, _ in periods(lay.head + lay.body):
+        if p.year:
+            for month in p.months():
+                evidence[month].append(p.year)
 
-    def first(lines: list[str], skip_comparisons: bool) -> tuple[_Period, str] | None:
-        for line in lines:
-            for p in _find_periods(line, vocab):
-                if skip_comparisons and _is_comparison(line, p, vocab):
-                    continue
-                return p, line
-        return None
+    def first(lines: list[str]) -> tuple[_Period, str] | None:
+        found = periods(lines)
+        finer = [hit for hit in found if hit[0].kind != "y"]  # 2023年度 only when nothing finer
+        return (finer or found or [None])[0]
 
-    def resolve(hit: tuple[_Period, str] | None, where: str) -> tuple[date, date] | None:
+    def resolve(hit: tuple[_Period, str] | None, where: str) -> tuple[tuple[date, date] | None, dict | None]:
+        """The period's dates and, when its year had to be inferred weakly, a finding."""
         if hit is None:
-            return None
+            return None, None
         p, line = hit
-        year = p.year
-        if year is None:
-            line_years = [int(y) for y in re.findall(r"(20\d\d)年", line)]
-            months = p.months()
-            same = [y for m in months for y in evidence.get(m, [])]
-            if line_years:
-                year = line_years[0]
-            elif same:
-                year = max(set(same), key=same.count)
-            elif title_years:
-                year = title_years[0]
-            elif published:
-                pub = date.fromisoformat(published)
-                for y in (pub.year, pub.year - 1):
-                    span = p.resolve(y)
-                    if span and span[1] <= pub:
-                        year = y
-                        break
-                if year is not None:
-                    findings.append(
-                        {
-                            "check": "period_year_inferred",
-                            "severity": "info",
-                            "message": f"the {where} names a period without a year; year {year} taken from the published date {published}",
-                        }
-                    )
-        if year is None:
-            findings.append(
-                {
-                    "check": "period_year_unknown",
-                    "severity": "info",
-                    "message": f"the {where} names a period without a year and the document gives none; period left empty",
-                }
-            )
-            return None
-        return p.resolve(year)
+        if p.year is not None:
+            return p.resolve(p.year), None
+        same = [y for m in p.months() for y in evidence.get(m, [])]
+        line_years = [int(y) for y in re.findall(r"(20\d\d)年", line)]
+        if same:
+            return p.resolve(max(sorted(set(same)), key=same.count)), None
+        if line_years:
+            return p.resolve(line_years[0]), None
+        if title_years:
+            return p.resolve(title_years[0]), None
+        if published:
+            pub = date.fromisoformat(published)
+            for y in (pub.year, pub.year - 1):
+                span = p.resolve(y)
+                if span and span[1] <= pub:
+                    return span, {
+                        "check": "period_year_inferred",
+                        "severity": "info",
+                        "message": f"the {where} names a period without a year; year {y} taken from the "
+                        f"published date {published} (the latest such period that ends before it)",
+                    }
+        return None, {
+            "check": "period_year_unknown",
+            "severity": "info",
+            "message": f"the {where} names a period without a year and the document gives none; period left empty",
+        }
 
-    title = resolve(first(title_lines, False), "title")
-    body = resolve(first(lay.body, True), "body")
-    chosen = body or title
+    title, title_note = resolve(first(title_lines), "title")
+    body, body_note = resolve(first(lay.body), "body")
+    chosen, note = (body, body_note) if body or not title else (title, title_note)
+    if note:
+        findings.append(note)
     if title and body and title != body:
         findings.append(
             {
