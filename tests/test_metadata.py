@@ -251,3 +251,20 @@ def test_findings_fit_the_contract():
     _, findings = meta_of("朝阳区12345热线5月份运行情况通报", "一、概况", "4月份，共受理工单9件。")
     allowed = {"check", "severity", "message", "printed", "expected"}
     assert findings and all(set(f) <= allowed and f["severity"] in ("error", "warning", "info") for f in findings)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_whole_seed_in_traditional_script_full_width_and_spaced(slug, tmp_path):
+    """An archived copy: every character traditional (OpenCC s2t), digits and ASCII punctuation
+    full-width, spaces around 年. Gives the same metadata as the seed's hand-written row."""
+    import opencc
+
+    text = (BULLETINS / "text" / f"{slug}.txt").read_text(encoding="utf-8")
+    archived = opencc.OpenCC("s2t").convert(text).translate(str.maketrans("0123456789:,()", "０１２３４５６７８９：，（）"))
+    archived = archived.replace("年", "\u3000年 ")
+    assert archived != text
+    path = tmp_path / f"{slug}.txt"
+    path.write_text(archived, encoding="utf-8")
+    meta, _ = read_metadata(read(path))
+    want = expected_rows()[(slug, "")]
+    assert {f: getattr(meta, f) for f in FIELDS} == {f: want[f] for f in FIELDS}
