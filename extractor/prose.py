@@ -106,7 +106,8 @@ def vocabulary(path: Path = PROSE_SCHEMA) -> Vocabulary:
     measures = sorted((str(m) for m in raw["measure_words"]), key=len, reverse=True)
     scales = "|".join(re.escape(s) for s in raw["scale_prefixes"])
     number = r"(?<![A-Za-z0-9.])(?P<sign>[+-])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
-    unit = rf"(?:(?P<pct>%)|(?P<scale>{scales})?(?P<measure>{'|'.join(map(re.escape, measures))}))"
+    points = "|".join(re.escape(str(w)) for w in sorted(raw["point_words"], key=len, reverse=True))
+    unit = rf"(?:(?P<pct>%|{points})|(?P<scale>{scales})?(?P<measure>{'|'.join(map(re.escape, measures))}))"
     bare = r"(?<=\()(?P<bare>\d{1,6})(?=\))"
     vocab = Vocabulary(
         raw=raw,
@@ -296,6 +297,8 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
         toks = tokenize(text, vocab, head_start, head_end)
         if toks and "threshold" in toks[-1].roles and toks[-1].end == head_end:
             continue  # 低于60%: a threshold
+        if any(text.startswith(str(w), m.end()) for w in vocab.raw["threshold_suffixes"]):
+            continue  # 95%以上
         value = _make_value(m, text, vocab, toks, head_start, head_end, si, values)
         if value is None:
             continue
@@ -424,6 +427,13 @@ def _make_value(
     else:
         s, e = cut, head_end
     s, e = _trim(text, s, e, vocab, label and not words)
+    verbs = [t for t in toks if "verb" in t.roles]
+    if s >= e and verbs:
+        # Nothing after the verb: the name before it, unless that is the hotline itself.
+        lead = max((t.end for t in toks if "marker" in t.roles and t.end <= verbs[0].start), default=head_start)
+        s, e = _trim(text, lead, verbs[0].start, vocab, False)
+        if any(str(w) in text[lead : verbs[0].start] for w in vocab.raw["agent_words"]):
+            s = e
     subject = (s, e) if s < e else None
 
     phrase_start = head_start
@@ -508,10 +518,11 @@ def prose_values(doc: Document, source: str, county: str, period: str) -> tuple[
 def _row(
     v: Value, norm: Normalized, vocab: Vocabulary, source: str, county: str, period: str, section: str, page, number: int, kinds: dict
 ) -> dict:
-    unit_raw = v.unit_raw
+    # The county named as the subject ("某县受理诉求1383件") is the county total.
+    unit_raw = "" if county and v.subject_text == normalize(county).text else v.unit_raw
     parent_raw = ""
     if v.parent is not None and v.parent.subject_text and v.parent.subject_text != v.subject_text:
-        parent_raw = v.parent.unit_raw
+        parent_raw = "" if county and v.parent.subject_text == normalize(county).text else v.parent.unit_raw
     kind = unit_kind(unit_raw, unit_kind(parent_raw, vocab=vocab) if parent_raw else "", vocab)
     return {
         "source": source,
@@ -540,7 +551,7 @@ def _stripped(norm: Normalized, vocab: Vocabulary, source: str, number: int) -> 
     text = norm.text
     for m in re.finditer(r"%|件", text):
         i = m.start()
-        if i == 0 or text[i - 1].isdigit() or text[i - 1] in " .":
+        if i == 0 or text[i - 1].isdigit() or text[i - 1] in " ." or text[i - 1] in vocab.raw["scale_prefixes"]:
             continue
         if m.group(0) == "件" and (i + 1 < len(text) and text[i + 1] not in _DELIMITERS):
             continue
