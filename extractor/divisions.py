@@ -9,8 +9,8 @@ Packages compared before choosing (wheels downloaded and opened, Nov 2025):
   province/city/county with text recognition, but no township level, and they pull in
   pandas-based address parsing we do not need.
 - ``jionlp`` 1.5.31 (released 2026, data file dated Nov 2025): province → city → county →
-  township/street → village, with short aliases at every level (万载县 → 万载,
-  昌吉回族自治州 → 昌吉). The only one with the township level, which the unit-name stage
+  township/street → village, with short aliases at every level (宜丰县 → 宜丰,
+  伊犁哈萨克自治州 → 伊犁). The only one with the township level, which the unit-name stage
   needs to tell a township (株潭镇) from a department. It is large (≈17 MB, plus its
   segmenter ``jiojio`` ≈85 MB) and prints a banner on import, which we silence; the import
   and the data load happen lazily, on first use.
@@ -33,7 +33,7 @@ from functools import cache
 Place = tuple[str, str | None, str | None, str, int]
 
 # After a short alias, these characters mean the alias is only the start of a longer name
-# (白水乡 is a township, not 白水县; 中山路 is a street, not 中山市).
+# (石城镇 is a township, not 石城县; 中山路 is a street, not 中山市).
 _LONGER_NAME_NEXT = set("乡镇村街路道区县市州省旗盟港湾沟河湖山桥口坝屯寨营岭洲园场")
 # Names that are not places in a sentence: generic district names (城区, 郊区, 矿区, …).
 _GENERIC = re.compile(r"^(?:城区|郊区|矿区|东区|西区|新区|市中区|市直辖行政区划|省直辖县级行政区划)$")
@@ -93,7 +93,7 @@ def _index() -> tuple[dict[str, list[tuple[_Entry, bool]]], re.Pattern]:
                 for alias in _aliases(city):
                     add(alias, c, False)
                     if city_label.endswith("自治州"):
-                        add(alias + "州", c, False)  # 昌吉回族自治州 is printed 昌吉州
+                        add(alias + "州", c, False)  # 临夏回族自治州 is printed 临夏州
             for county_name, county in _children(city):
                 k = _Entry(prov_name, city_label if city_label != prov_name else None, county_name)
                 add(county_name, k, True)
@@ -109,7 +109,7 @@ def find_places(text: str) -> list[Place]:
     matched_text, position). A name shared by several divisions (朝阳区) gives one tuple per
     division at the same position; city-level matches have county None, province-level
     matches city and county None. Short aliases are skipped when the next character shows
-    they begin a longer name (白水乡, 中山路)."""
+    they begin a longer name (石城镇, 中山路)."""
     forms, pattern = _index()
     out: list[Place] = []
     for m in pattern.finditer(text):
@@ -124,7 +124,7 @@ def find_places(text: str) -> list[Place]:
 
 
 def is_full_name(matched_text: str) -> bool:
-    """Whether a matched text is some division's full name (万载县) rather than only an alias (万载)."""
+    """Whether a matched text is some division's full name (宜丰县) rather than only an alias (宜丰)."""
     forms, _ = _index()
     return any(full for _, full in forms.get(matched_text, []))
 

@@ -19,6 +19,22 @@ class ReadError(Exception):
     """A file that cannot be read at all; the message is a one-line reason."""
 
 
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What reading one input may cost, checked before and while reading. The defaults
+    fit any real bulletin many times over (the largest seed: 7 pages, ~1,100 cells)."""
+
+    max_input_mb: float = 50  # a text or HTML file
+    max_zip_member_mb: float = 200  # any DOCX member, declared size from the ZIP directory
+    max_xml_part_mb: float = 32  # a DOCX XML part: parsed into a tree many times its size
+    max_zip_total_mb: float = 400  # all DOCX members together
+    max_pages: int = 2000
+    max_cells: int = 100_000  # table cells in the whole document
+
+
 @dataclass
 class Paragraph:
     text: str

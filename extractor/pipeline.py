@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from .model import Document, ReadError
+from .model import Document, ReadError, ReadLimits
 from .readers import read
 
 T = TypeVar("T")
@@ -24,6 +24,7 @@ class Options:
     """Per-run settings that every worker needs; picklable."""
 
     aliases: str | None = None  # the user's aliases CSV (`extract --aliases`): beats the dictionary
+    read_limits: ReadLimits = field(default_factory=ReadLimits)
 
 
 @dataclass
@@ -54,7 +55,7 @@ def process_file(path: str | Path, options: Options | None = None) -> BulletinRe
     options = options or Options()
     source = str(path)
     try:
-        doc = read(path)
+        doc = read(path, options.read_limits)
     except ReadError as exc:
         return failed_result(source, str(exc))
     except MemoryError:
@@ -83,6 +84,8 @@ def process_file(path: str | Path, options: Options | None = None) -> BulletinRe
 def _analyse(doc: Document, result: BulletinResult, options: Options) -> None:
     """Tables, prose, metadata, unit names and the audit, each stage guarded."""
     from .audit import audit
+    from .metadata import Metadata, read_metadata
+    from .prose import prose_values
     from .tables import build_tables
     from .values import table_values
 
@@ -107,25 +110,20 @@ def _analyse(doc: Document, result: BulletinResult, options: Options) -> None:
             bulletin["error"] = bulletin.get("error") or f"{stage} stage failed: {type(exc).__name__}"
             return fallback
 
-    meta = _NoMetadata()  # the metadata stage (issue 4) lands next
+    meta, meta_findings = guarded("metadata", lambda: read_metadata(doc), (Metadata(), []))
+    for key in ("province", "city", "county", "period", "period_start", "period_end", "published", "issuer", "doc_number"):
+        bulletin[key] = getattr(meta, key, "") or ""
+    result.findings.extend({"source": source, **f} for f in meta_findings)
 
     tables = guarded("tables", lambda: build_tables(doc), [])
     bulletin["n_tables"] = sum(1 for t in tables if t.kind == "data")
     values, table_findings = guarded("values", lambda: table_values(tables, source, meta.county, meta.period), ([], []))
-    result.values = values
-    result.findings.extend(table_findings)
+    prose, prose_findings = guarded("prose", lambda: prose_values(doc, source, meta.county, meta.period), ([], []))
+    result.values = values + prose
+    result.findings.extend(table_findings + prose_findings)
 
     result.units = guarded("units", lambda: _resolve_units(result.values, meta, options), [])
     result.findings.extend(guarded("audit", lambda: audit(tables, result.values, source), []))
-
-
-@dataclass
-class _NoMetadata:
-    province: str = ""
-    city: str = ""
-    county: str = ""
-    period: str = ""
-    period_end: str = ""
 
 
 def _resolve_units(values: list[dict], meta, options: Options) -> list[dict]:

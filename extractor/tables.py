@@ -268,7 +268,7 @@ def _synthetic(text: str, row: int, col: int, row_span: int = 1, col_span: int =
 def _infer_text_header(grid: _Grid, h: int) -> tuple[list[list[Cell | None]], list[str]]:
     """Header slots with the merges a text dump lost put back.
 
-    Ragged rows (万载-style dumps of Word tables): the upper row has one cell per
+    Ragged rows (cell-per-line dumps of Word tables): the upper row has one cell per
     printed cell, the lower row one per column. A run of non-empty lower cells sits
     under one upper cell (a group); an empty lower cell means the upper cell above
     it is merged down. Equal-length rows: an upper cell is carried right over the
@@ -663,7 +663,7 @@ def _header_like(row: _Row, header_words: set[str]) -> bool:
 def _drop_repeated_headers(rows: list[_Row], header_words: set[str], h: int) -> tuple[list[_Row], list[int]]:
     """Remove header rows repeated inside the body (after a page break), with the
     other wordless rows of the same block: a repeat can be garbled differently
-    (平江 prints 应办数 where the first header says 应办理数)."""
+    (a page may print 应办数 where the first header says 应办理数)."""
     drop: set[int] = set()
     for i, row in enumerate(rows):
         if not _header_like(row, header_words):

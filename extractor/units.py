@@ -395,7 +395,7 @@ def load_local_aliases(path: str | Path = LOCAL_ALIASES) -> AliasTable:
 
 
 def _place_variants(names: Iterable[str], suffixes: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Full names and short forms: 平江县 -> 平江县, 平江; 新疆维吾尔自治区 -> 新疆."""
+    """Full names and short forms: 宜丰县 -> 宜丰县, 宜丰; 新疆维吾尔自治区 -> 新疆."""
     suffixes = suffixes or load_dictionary().place_suffixes
     out: set[str] = set()
     for n in names:
@@ -459,7 +459,7 @@ class Resolver:
         self.when = when
         self.full_places = _longest_first(fold(n) for n in county_names if fold(n))
         self.places = _place_variants(self.full_places, self.d.place_suffixes)
-        # 中共平江县委组织部: the county's party committee is printed as <county>委
+        # 中共宜丰县委组织部: the county's party committee is printed as <county>委
         self.prefixes = _longest_first(
             [p + "委" for p in self.full_places if p[-1] in "县市区旗"] + list(self.places) + list(self.d.prefixes)
         )
@@ -544,7 +544,7 @@ class Resolver:
         for f, _ in list(out):  # 县人社局 -> 人社局; only as a later alternative (市监局 starts with 市)
             if f[0] in "县市区州" and len(f) >= 3:
                 add(f[1:], "bare")
-        for f, _ in list(out):  # 水务集团白水有限公司 -> 水务集团公司: a place inside the name
+        for f, _ in list(out):  # 水务集团宜丰有限公司 -> 水务集团公司: a place inside the name
             for p in self.places:
                 if p in f[1:]:
                     add(self._legal(f[0] + f[1:].replace(p, "")), "embedded")
@@ -625,7 +625,7 @@ class Resolver:
                     for cand in (h + parent_ending, h):
                         if cand.endswith(parent_ending) and self._entry(cand):
                             return self._result(self._entry(cand).canonical, "branch", note=f"branch of {cand}")
-                # <known body><place>: 生态环境局白水 + 分局
+                # <known body><place>: 生态环境局宜丰 + 分局
                 for i in range(len(head) - 1, 1, -1):
                     e = self._entry(head[:i])
                     rest = head[i:]

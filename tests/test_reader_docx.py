@@ -11,8 +11,7 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from extractor.model import RawTable, ReadError
-from extractor.readers import docx as docx_reader
+from extractor.model import MB, RawTable, ReadError, ReadLimits
 from extractor.readers import read
 from extractor.readers.docx import read_docx
 
@@ -249,19 +248,19 @@ def test_corrupt_member_data(tmp_path: Path) -> None:
         read_docx(bad)
 
 
-def test_member_size_limit_checked_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_member_size_limit_checked_before_parsing(tmp_path: Path) -> None:
     good = _save(_merged_table_doc(), tmp_path)
     with zipfile.ZipFile(good) as zf:
         size = zf.getinfo("word/document.xml").file_size
     bad = tmp_path / "big.docx"
     _rewrite_member(good, bad, "word/document.xml", b"<not xml" + b" " * size)  # unparseable: the limit must fire first
-    monkeypatch.setattr(docx_reader, "MAX_MEMBER_BYTES", size)
-    with pytest.raises(ReadError, match=rf"word/document\.xml inflates to .* over the limit of {size:,} bytes"):
-        read_docx(bad)
+    limits = ReadLimits(max_xml_part_mb=size / MB)
+    with pytest.raises(ReadError, match=rf"word/document\.xml inflates to .* over the limit of {size:,} bytes \(--max-xml-part-mb\)"):
+        read_docx(bad, limits)
 
 
-def test_default_member_limit_is_200_mb() -> None:
-    assert docx_reader.MAX_MEMBER_BYTES == 200 * 1024 * 1024
+def test_default_limits_fit_real_documents_and_stop_bombs() -> None:
+    assert ReadLimits().max_xml_part_mb == 32 and ReadLimits().max_zip_member_mb == 200
 
 
 def test_external_entities_are_not_resolved(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.model import Document, RawTable, ReadError
+from extractor.model import MB, Document, RawTable, ReadError, ReadLimits
 from extractor.readers import html as html_reader
 from extractor.readers import read
 from extractor.readers.docx import read_docx
@@ -256,10 +256,12 @@ def test_script_only_page_has_no_text(tmp_path: Path) -> None:
         _read(tmp_path, "<html><script>document.write('动态加载的通报')</script></html>")
 
 
-def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html_reader, "MAX_HTML_BYTES", 100)
-    with pytest.raises(ReadError, match="over the limit of 100 bytes"):
-        _read(tmp_path, "<p>" + "长" * 100 + "</p>")
+def test_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text("<p>" + "长" * 100 + "</p>", encoding="utf-8")
+    with pytest.raises(ReadError, match=r"over the limit of 100 bytes \(--max-input-mb\)"):
+        read(path, ReadLimits(max_input_mb=100 / MB))
+    assert read(path).paragraphs[0].text == "长" * 100  # the default fits
 
 
 def test_external_entities_are_not_loaded(tmp_path: Path) -> None:

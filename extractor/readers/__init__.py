@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..model import Document, ReadError
+from ..model import MB, Document, ReadError, ReadLimits
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -42,9 +42,18 @@ def sniff_format(path: Path, head: bytes) -> str:
     raise ReadError(f"unsupported file type {suffix or '(no suffix)'!r}")
 
 
-def read(path: str | Path) -> Document:
-    """Read one file into the document model, or raise ReadError."""
-    path = Path(path)
+def read(path: str | Path, limits: ReadLimits | None = None) -> Document:
+    """Read one file into the document model, or raise ReadError (also when the
+    file goes over one of `limits`; the message names the limit)."""
+    limits = limits or ReadLimits()
+    doc = _read(Path(path), limits)
+    cells = sum(len(table.cells) for table in doc.tables)
+    if cells > limits.max_cells:
+        raise ReadError(f"{cells:,} table cells, over the limit of {limits.max_cells:,} (--max-cells)")
+    return doc
+
+
+def _read(path: Path, limits: ReadLimits) -> Document:
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -54,17 +63,17 @@ def read(path: str | Path) -> Document:
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path)
+        return read_pdf(path, max_pages=limits.max_pages)
     if fmt == "docx":
         if not zipfile.is_zipfile(path):
             raise ReadError("corrupt or truncated ZIP container")
         from .docx import read_docx
 
-        return read_docx(path)
+        return read_docx(path, limits)
     if fmt == "html":
         from .html import read_html
 
-        return read_html(path)
+        return read_html(path, max_bytes=int(limits.max_input_mb * MB))
     from .text import read_text
 
-    return read_text(path)
+    return read_text(path, max_bytes=int(limits.max_input_mb * MB))

@@ -20,15 +20,12 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from ..model import Cell, Document, Paragraph, RawTable, ReadError
+from ..model import MB, Cell, Document, Paragraph, RawTable, ReadError, ReadLimits
 
-# Largest uncompressed size accepted for any one ZIP member, read from the
-# central directory before anything is inflated. Python's zipfile stops
-# inflating at the declared size (a member that lies fails its CRC check), so
-# this bounds what python-docx can pull into memory per part.
-MAX_MEMBER_BYTES = 200 * 1024 * 1024
-# Largest total uncompressed size of all members (python-docx loads every part).
-MAX_TOTAL_BYTES = 400 * 1024 * 1024
+# Sizes are checked from the ZIP's central directory before anything is inflated
+# (ReadLimits). Python's zipfile stops inflating at the declared size (a member that
+# lies fails its CRC check), so this bounds what python-docx can pull into memory.
+_XML_PART = (".xml", ".rels")
 
 _MAIN_PART = "word/document.xml"
 _HEADING_STYLE = re.compile(r"^\s*(?:heading|标题)\s*(\d)\s*$", re.IGNORECASE)
@@ -38,11 +35,11 @@ _BORDER_SIDES = ("top", "left", "start", "bottom", "right", "end", "insideH", "i
 W_VAL = qn("w:val")
 
 
-def read_docx(path: str | Path) -> Document:
+def read_docx(path: str | Path, limits: ReadLimits | None = None) -> Document:
     """Read a .docx file into a Document (pages=None: DOCX has no fixed pages).
     Raises ReadError for files that are not DOCX, corrupt, or over the size limits."""
     path = Path(path)
-    _check_package(path)
+    _check_package(path, limits or ReadLimits())
     try:
         package = docx.Document(str(path))
     except PackageNotFoundError as exc:
@@ -66,7 +63,7 @@ def read_docx(path: str | Path) -> Document:
     return out
 
 
-def _check_package(path: Path) -> None:
+def _check_package(path: Path, limits: ReadLimits) -> None:
     """Refuse non-ZIPs, ZIPs without a Word main part, and members whose declared
     uncompressed size is absurd, all from the central directory alone."""
     try:
@@ -81,13 +78,15 @@ def _check_package(path: Path) -> None:
         raise ReadError(f"not a DOCX: no {_MAIN_PART} in the ZIP")
     total = 0
     for info in infos:
-        if info.file_size > MAX_MEMBER_BYTES:
+        xml = info.filename.lower().endswith(_XML_PART)
+        limit, flag = (limits.max_xml_part_mb, "--max-xml-part-mb") if xml else (limits.max_zip_member_mb, "--max-zip-member-mb")
+        if info.file_size > limit * MB:
             raise ReadError(
-                f"DOCX member {info.filename} inflates to {info.file_size:,} bytes, over the limit of {MAX_MEMBER_BYTES:,} bytes"
+                f"DOCX member {info.filename} inflates to {info.file_size:,} bytes, over the limit of {int(limit * MB):,} bytes ({flag})"
             )
         total += info.file_size
-    if total > MAX_TOTAL_BYTES:
-        raise ReadError(f"DOCX inflates to {total:,} bytes in all, over the limit of {MAX_TOTAL_BYTES:,} bytes")
+    if total > limits.max_zip_total_mb * MB:
+        raise ReadError(f"DOCX inflates to {total:,} bytes in all, over the limit of {int(limits.max_zip_total_mb * MB):,} bytes")
 
 
 def _one_line(exc: BaseException) -> str:

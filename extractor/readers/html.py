@@ -23,7 +23,6 @@ from .textcodec import decode_text
 
 # Largest HTML file read (bytes); bulletins are far smaller, mirrors of whole
 # sites occasionally are not.
-MAX_HTML_BYTES = 50 * 1024 * 1024
 # Span clamps from the HTML standard's table-processing model.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
@@ -51,14 +50,14 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _CSS_BORDER = re.compile(r"(?<![-\w])border(?:-(?:top|right|bottom|left))?\s*:\s*([^;]+)", re.IGNORECASE)
 
 
-def read_html(path: str | Path) -> Document:
+def read_html(path: str | Path, max_bytes: int | None = None) -> Document:
     """Read an HTML file into a Document (pages=None). Raises ReadError for pages
-    that cannot be decoded, are over MAX_HTML_BYTES, or hold no text."""
+    that cannot be decoded, are over max_bytes, or hold no text."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_HTML_BYTES:
-            raise ReadError(f"HTML file of {size:,} bytes is over the limit of {MAX_HTML_BYTES:,} bytes")
+        if max_bytes is not None and size > max_bytes:
+            raise ReadError(f"HTML file of {size:,} bytes is over the limit of {max_bytes:,} bytes (--max-input-mb)")
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot open: {exc.strerror or exc}") from exc

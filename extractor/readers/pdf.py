@@ -450,9 +450,10 @@ def _damage(path: Path) -> str:
     return "corrupt PDF"
 
 
-def read_pdf(path: str | Path) -> Document:
+def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
     """Read a PDF with a text layer into paragraphs and raw tables, page by page.
-    Raises ReadError for encrypted, corrupt, truncated or empty files."""
+    Raises ReadError for encrypted, corrupt, truncated or empty files, and for more
+    than max_pages pages (checked before any page is read)."""
     path = Path(path)
     notes: list[str] = []
     try:
@@ -480,6 +481,8 @@ def read_pdf(path: str | Path) -> Document:
             n_pages = len(pdf)
         if n_pages == 0:
             raise ReadError("PDF has no pages")
+        if max_pages is not None and n_pages > max_pages:
+            raise ReadError(f"PDF has {n_pages:,} pages, over the limit of {max_pages:,} (--max-pages)")
         if pdf is not None and not _tail_has_eof(path):
             notes.append("file does not end with %%EOF (truncated?); pdfium repaired it")
         return _read_pages(path, pdf, miner, n_pages, notes)

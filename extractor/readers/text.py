@@ -69,10 +69,14 @@ class _PendingCell:
         return "\n".join(p for p in self.parts if p)
 
 
-def read_text(path: str | Path) -> Document:
-    """Read a text dump into a Document, or raise ReadError with a one-line reason."""
+def read_text(path: str | Path, max_bytes: int | None = None) -> Document:
+    """Read a text dump into a Document, or raise ReadError with a one-line reason
+    (also for a file over max_bytes, checked before it is read)."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise ReadError(f"text file of {size:,} bytes is over the limit of {max_bytes:,} bytes (--max-input-mb)")
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot open: {exc.strerror or exc}") from exc
