@@ -5,12 +5,15 @@ come back in input order, so the output is the same whatever the worker count.""
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import resource
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -36,6 +39,10 @@ def file_sha256(path: Path) -> str:
 
 
 def _limit_worker_memory(memory_mb: int | None) -> None:
+    # Ctrl-C in a terminal signals the whole process group: the parent alone handles it (stops the
+    # pool, keeps finished results). A worker killed by it would report a `failed` row for a file
+    # that was merely interrupted, and a resumed run would skip that file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb:
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MiB, memory_mb * MiB))
 
@@ -64,11 +71,15 @@ def _name_memory_limit(result: BulletinResult, limits: Limits) -> BulletinResult
 
 
 def run_batch(
-    paths: Iterable[Path], workers: int = 2, limits: Limits = Limits(), options: Options | None = None
+    paths: Iterable[Path], workers: int = 2, limits: Limits = Limits(), options: Options | None = None, client: Any = None
 ) -> Iterator[tuple[Path, BulletinResult]]:
     """Yield (path, result) in input order. workers=0 runs in this process,
-    without isolation or limits (for debugging)."""
+    without isolation or limits (for debugging). With a dask.distributed
+    `client`, files run on its cluster instead (see run_on_dask)."""
     options = options or Options()
+    if client is not None:
+        yield from run_on_dask(paths, client, limits, options)
+        return
     if workers <= 0:
         for path in paths:
             yield path, process_file(path, options)
@@ -92,3 +103,119 @@ def _collect(path: Path, future, limits: Limits) -> tuple[Path, BulletinResult]:
         return path, _name_memory_limit(future.result(), limits)
     except Exception as exc:  # timeouts, dead workers, errors pickling a result
         return path, _explain_failure(path, exc, limits)
+
+
+# ---------------------------------------------------------------------------
+# Dask: the same job on an existing cluster. Dask places the files on its workers;
+# each worker still runs every file in a pebble child process, so the per-file
+# timeout and memory limit kill that file alone, exactly as on one machine (a Dask
+# task itself runs in a worker thread and cannot be stopped from outside).
+
+PLUGIN_NAME = "bulletin-extractor-isolation"
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be reached or used."""
+
+
+def connect_dask(address: str, timeout: float = 10.0) -> Any:
+    """A dask.distributed Client for ADDRESS, or SchedulerError with a one-line reason."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise SchedulerError("--scheduler needs dask.distributed: pip install 'bulletin-extractor[dask]'") from exc
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+
+
+def _isolation_plugin_class() -> type:
+    """Dask worker plugin: one pebble pool per worker process, as many children as the worker
+    has threads. Children come from a forkserver, never forked from the threaded Dask worker.
+    Built on first use: Dask insists on a WorkerPlugin subclass, and importing distributed
+    for every local run would cost a third of a second."""
+    from distributed import WorkerPlugin
+
+    class IsolationPlugin(WorkerPlugin):
+        name = PLUGIN_NAME
+
+        def __init__(self, memory_mb: int | None) -> None:
+            self.memory_mb = memory_mb
+            self.pool: ProcessPool | None = None
+
+        def __getstate__(self) -> dict:
+            return {"memory_mb": self.memory_mb}
+
+        def __setstate__(self, state: dict) -> None:
+            self.__init__(state["memory_mb"])
+
+        def setup(self, worker: Any) -> None:
+            self.pool = ProcessPool(
+                max_workers=max(1, worker.state.nthreads),
+                initializer=_limit_worker_memory,
+                initargs=(self.memory_mb,),
+                context=multiprocessing.get_context("forkserver"),
+            )
+
+        def teardown(self, worker: Any) -> None:
+            if self.pool is not None:
+                self.pool.stop()
+                self.pool.join()
+
+    IsolationPlugin.__module__ = __name__  # pickled by reference: extractor.batch.IsolationPlugin, via __getattr__
+    return IsolationPlugin
+
+
+def __getattr__(name: str) -> Any:
+    if name == "IsolationPlugin":
+        cls = _isolation_plugin_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
+
+
+def _process_on_dask_worker(path: str, options: Options, limits: Limits) -> BulletinResult:
+    """The Dask task: run one file in this worker's isolated pool and wait for it."""
+    from distributed import get_worker
+
+    plugin = get_worker().plugins[PLUGIN_NAME]
+    future = plugin.pool.schedule(_process_in_worker, args=(path, options), timeout=limits.seconds_per_file)
+    try:
+        return _name_memory_limit(future.result(), limits)
+    except Exception as exc:  # timeout, dead child: this file only
+        return _explain_failure(Path(path), exc, limits)
+
+
+def run_on_dask(paths: Iterable[Path], client: Any, limits: Limits, options: Options) -> Iterator[tuple[Path, BulletinResult]]:
+    """Yield (path, result) in input order, computed on the cluster behind CLIENT.
+
+    Paths must be readable at the same place on every worker (a shared file system).
+    A file that kills its Dask worker outright is retried by Dask on another worker
+    (distributed.scheduler.allowed-failures) and then gives a `failed` row."""
+    client.register_plugin(__getattr__("IsolationPlugin")(limits.memory_mb), name=PLUGIN_NAME)
+    ahead = max(4, 4 * sum(client.nthreads().values()))  # bounded memory on the client, as locally
+    pending: deque = deque()
+    try:
+        for path in paths:
+            future = client.submit(_process_on_dask_worker, str(path), options, limits, pure=False, retries=0)
+            pending.append((path, future))
+            while len(pending) >= ahead:
+                yield _collect_dask(*pending.popleft(), limits)
+        while pending:
+            yield _collect_dask(*pending.popleft(), limits)
+    finally:
+        client.cancel([future for _, future in pending])
+        try:
+            client.unregister_worker_plugin(PLUGIN_NAME)  # leave a shared cluster as we found it
+        except Exception:  # noqa: BLE001 - the cluster may be gone already; nothing left to clean
+            pass
+
+
+def _collect_dask(path: Path, future: Any, limits: Limits) -> tuple[Path, BulletinResult]:
+    try:
+        return path, future.result()
+    except Exception as exc:  # KilledWorker, a lost connection, an error unpickling the result
+        if type(exc).__name__ == "KilledWorker":
+            return path, failed_result(path, f"Dask worker died on this file (after retries); memory limit {limits.memory_mb} MB per file")
+        return path, failed_result(path, f"internal error on the Dask cluster: {type(exc).__name__}: {exc}")

@@ -8,8 +8,12 @@ rows of an unfinished file are cut off and finished inputs are skipped."""
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import shutil
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import IO
 
@@ -21,6 +25,17 @@ OUTPUT_FILES = CSV_FILES + ("datapackage.json",)
 STATE_DIR = ".bulletin"
 MANIFEST = "manifest.jsonl"
 
+# --format: CSV is always written (it is the resumable store); the others are derived from it at the end of a run
+FORMATS = ("csv", "parquet", "xlsx", "json")
+XLSX_FILE = "tables.xlsx"  # one workbook, one sheet per table: what a spreadsheet user wants to open
+DERIVED_FILES = {
+    "csv": (),
+    "parquet": tuple(f"{t}.parquet" for t in TABLES),
+    "json": tuple(f"{t}.json" for t in TABLES),
+    "xlsx": (XLSX_FILE,),
+}
+ALL_OUTPUT_FILES = OUTPUT_FILES + tuple(name for names in DERIVED_FILES.values() for name in names)
+
 
 class OutputExists(Exception):
     """OUTDIR cannot be used as asked (it would overwrite, or is not a folder)."""
@@ -28,6 +43,24 @@ class OutputExists(Exception):
 
 def _cell(value: object) -> object:
     return "" if value is None else value
+
+
+def _read_manifest(path: Path) -> tuple[list[dict], int]:
+    """Entries of a manifest up to the first damaged line, and the byte length of those good lines."""
+    entries: list[dict] = []
+    good = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            try:
+                entry = json.loads(line.decode("utf-8"))
+                entry["sizes"]
+            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+                break  # a line cut short by a crash: the entry before it is the last good one
+            if not line.endswith(b"\n"):
+                break
+            entries.append(entry)
+            good += len(line)
+    return entries, good
 
 
 class ResultStore:
@@ -62,14 +95,7 @@ class ResultStore:
     def _check(self, force: bool) -> None:
         if self.outdir.exists() and not self.outdir.is_dir():
             raise OutputExists(f"{self.outdir} exists and is not a directory")
-        if force:
-            for name in OUTPUT_FILES:
-                (self.outdir / name).unlink(missing_ok=True)
-            shutil.rmtree(self.outdir / STATE_DIR, ignore_errors=True)
-            return
-        existing = [name for name in OUTPUT_FILES if (self.outdir / name).exists()]
-        if existing and not self.manifest_path.exists():
-            raise OutputExists(f"{self.outdir} already has {', '.join(existing)} not written by a resumable run; use --force to overwrite")
+        # probe first, with or without --force: an unwritable OUTDIR must stop the run before any work or deletion
         try:
             self.outdir.mkdir(parents=True, exist_ok=True)
             probe = self.outdir / STATE_DIR / ".write-test"
@@ -78,20 +104,27 @@ class ResultStore:
             probe.unlink()
         except OSError as exc:
             raise OutputExists(f"cannot write to {self.outdir}: {exc.strerror or exc}") from exc
+        if force:
+            for name in ALL_OUTPUT_FILES:
+                (self.outdir / name).unlink(missing_ok=True)
+            shutil.rmtree(self.outdir / STATE_DIR, ignore_errors=True)
+            return
+        existing = [name for name in ALL_OUTPUT_FILES if (self.outdir / name).exists()]
+        if existing and not self.manifest_path.exists():
+            raise OutputExists(f"{self.outdir} already has {', '.join(existing)} not written by a resumable run; use --force to overwrite")
 
     def _recover(self) -> None:
         """Cut each CSV back to its size after the last finished input."""
-        sizes: dict[str, int] | None = None
-        for line in self.manifest_path.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                break  # a line cut short by a crash: the entry before it is the last good one
-            sizes = entry["sizes"]
+        entries, good_bytes = _read_manifest(self.manifest_path)
+        if not entries:
+            raise OutputExists(f"{self.manifest_path} is unreadable; use --force to start over")
+        # drop a line cut short by a crash, or the next run's entries would be appended after it and lost
+        with self.manifest_path.open("r+b") as fh:
+            fh.truncate(good_bytes)
+        for entry in entries:
             if "sha256" in entry:
                 self.done.add((entry["source"], entry["sha256"]))
-        if sizes is None:
-            raise OutputExists(f"{self.manifest_path} is unreadable; use --force to start over")
+        sizes: dict[str, int] = entries[-1]["sizes"]
         for name, size in sizes.items():
             path = self.outdir / name
             if not path.exists() or path.stat().st_size < size:
@@ -135,3 +168,312 @@ class ResultStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# ---------------------------------------------------------------------------
+# Reading the store back: only rows of finished inputs, each with the input it came from.
+
+
+def committed_rows(outdir: Path, table: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """Yield (source, sha256, row) for every row of TABLE.csv that belongs to a finished input.
+
+    The manifest records each CSV's size after every input, so the bytes between two
+    entries are exactly that input's rows. That gives values/findings/units rows their
+    input's content hash (the CSVs do not carry it) and leaves out rows of an input
+    that was cut off by Ctrl-C. Memory: one input's rows at a time."""
+    entries, _ = _read_manifest(outdir / STATE_DIR / MANIFEST)
+    if not entries:
+        return
+    name = f"{table}.csv"
+    fields = columns(table)
+    with (outdir / name).open("rb") as fh:
+        start = entries[0]["sizes"][name]  # after the header
+        fh.seek(start)
+        for entry in entries[1:]:
+            end = entry["sizes"][name]
+            chunk = fh.read(end - start).decode("utf-8")
+            start = end
+            if not chunk:
+                continue
+            for row in csv.DictReader(io.StringIO(chunk, newline=""), fieldnames=fields):
+                yield entry["source"], entry["sha256"], row
+
+
+def field_types(table: str) -> dict[str, str]:
+    """Frictionless type of each column (string, integer, number, date), from the contract."""
+    for resource in datapackage()["resources"]:
+        if resource["name"] == table:
+            return {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+    raise KeyError(table)
+
+
+class ExportError(Exception):
+    """A derived output (Parquet, XLSX, JSON, DuckDB) could not be written; the CSVs are intact."""
+
+
+def _typed(value: str, kind: str, where: str) -> object:
+    if value == "":
+        return None  # the contract's missingValues
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+        if kind == "date":
+            return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ExportError(f"{where}: {value!r} is not a valid {kind} (output contract)") from exc
+    return value
+
+
+def typed_rows(outdir: Path, table: str) -> Iterator[tuple[str, str, dict[str, object]]]:
+    """committed_rows with each value converted to its contract type (empty → None)."""
+    types = field_types(table)
+    for n, (source, sha, row) in enumerate(committed_rows(outdir, table), start=1):
+        yield source, sha, {k: _typed(v or "", types[k], f"{table}.csv row {n}, {k}") for k, v in row.items()}
+
+
+def _tmp_path(path: Path):
+    """Write to a temporary name and rename at the end: a cut-off export never looks complete."""
+    return path.with_name(f".{path.name}.tmp")
+
+
+def write_formats(outdir: Path, formats: tuple[str, ...] | list[str]) -> list[Path]:
+    """Write the derived formats of every table from the CSV store. Returns the files written."""
+    written: list[Path] = []
+    for fmt in dict.fromkeys(formats):  # once each, in the order asked
+        if fmt == "csv":
+            continue
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}")
+        writer = {"parquet": _write_parquet, "json": _write_json, "xlsx": _write_xlsx}[fmt]
+        for name in DERIVED_FILES[fmt]:
+            (outdir / name).unlink(missing_ok=True)  # a stale file from an earlier run must not survive a failure
+        try:
+            written.extend(writer(outdir))
+        except OSError as exc:
+            raise ExportError(f"cannot write {fmt}: {exc}") from exc
+    return written
+
+
+BATCH_ROWS = 20_000  # rows per Parquet/DuckDB batch: bounded memory on any archive size
+
+
+def _batches(rows: Iterator, size: int = BATCH_ROWS) -> Iterator[list]:
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _arrow_schema(table: str, extra: tuple[str, ...] = ()):
+    import pyarrow as pa
+
+    kinds = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+    fields = [pa.field(name, kinds.get(kind, pa.string())) for name, kind in field_types(table).items()]
+    return pa.schema(fields + [pa.field(name, pa.string()) for name in extra])
+
+
+def _write_parquet(outdir: Path) -> list[Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    written = []
+    for table in TABLES:
+        schema = _arrow_schema(table)
+        final = outdir / f"{table}.parquet"
+        tmp = _tmp_path(final)
+        with pq.ParquetWriter(tmp, schema) as writer:
+            writer.write_table(schema.empty_table())  # a table with no rows still has its columns
+            for batch in _batches(row for _, _, row in typed_rows(outdir, table)):
+                writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+        os.replace(tmp, final)
+        written.append(final)
+    return written
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _write_json(outdir: Path) -> list[Path]:
+    """TABLE.json: a JSON array of objects, one row per line, typed as in the contract (null for empty)."""
+    written = []
+    for table in TABLES:
+        final = outdir / f"{table}.json"
+        tmp = _tmp_path(final)
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write("[")
+            sep = "\n"
+            for _, _, row in typed_rows(outdir, table):
+                fh.write(sep + json.dumps(row, ensure_ascii=False, default=_json_default))
+                sep = ",\n"
+            fh.write("\n]\n")
+        os.replace(tmp, final)
+        written.append(final)
+    return written
+
+
+XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included; longer tables continue on "values (2)", ...
+XLSX_MAX_CHARS = 32_767  # Excel's cell limit
+
+
+def _xlsx_text(value: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters make a workbook Excel refuses to open
+    return value if len(value) <= XLSX_MAX_CHARS else value[: XLSX_MAX_CHARS - 1] + "…"
+
+
+def _write_xlsx(outdir: Path) -> list[Path]:
+    """One workbook, one sheet per table. Every text is written as a text cell, never a formula:
+    a value printed as `=HYPERLINK(...)` or `+cmd|...` stays inert text (CSV/formula injection)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    final = outdir / XLSX_FILE
+    tmp = _tmp_path(final)
+    workbook = Workbook(write_only=True)  # streams rows to disk: bounded memory
+    bold = Font(bold=True)
+    for table in TABLES:
+        names = columns(table)
+        sheet = None
+        part = 0
+        rows_in_sheet = XLSX_MAX_ROWS
+        for _, _, row in _chain_header(typed_rows(outdir, table)):
+            if rows_in_sheet >= XLSX_MAX_ROWS:
+                part += 1
+                sheet = workbook.create_sheet(table if part == 1 else f"{table} ({part})")
+                sheet.freeze_panes = "A2"
+                header = []
+                for name in names:
+                    cell = WriteOnlyCell(sheet, value=name)
+                    cell.data_type = "s"
+                    cell.font = bold
+                    header.append(cell)
+                sheet.append(header)
+                rows_in_sheet = 1
+            if row is None:
+                continue
+            cells = []
+            for name in names:
+                value = row.get(name)
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value=_xlsx_text(value))
+                    cell.data_type = "s"  # openpyxl would otherwise turn a leading '=' into a formula
+                elif isinstance(value, date):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = "yyyy-mm-dd"
+                else:
+                    cell = WriteOnlyCell(sheet, value=value)
+                cells.append(cell)
+            sheet.append(cells)
+            rows_in_sheet += 1
+    workbook.save(tmp)
+    os.replace(tmp, final)
+    return [final]
+
+
+def _chain_header(rows: Iterator) -> Iterator:
+    """Rows preceded by a None marker, so an empty table still gets its sheet and header."""
+    yield None, None, None
+    yield from rows
+
+
+# ---------------------------------------------------------------------------
+# DuckDB: results of every run in one database, keyed by input content.
+
+DB_KEY = ("source", "sha256")
+DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE"}
+
+
+def _db_columns(table: str) -> dict[str, str]:
+    """Contract columns plus source and sha256 on every table (the key; the CSVs of values,
+    findings and units do not carry sha256, units not even source)."""
+    cols = {name: DUCK_TYPES.get(kind, "VARCHAR") for name, kind in field_types(table).items()}
+    for key in DB_KEY:
+        cols.setdefault(key, "VARCHAR")
+    return cols
+
+
+def check_db(path: Path) -> None:
+    """Fail before any work if PATH cannot be a DuckDB database we can write."""
+    try:
+        import duckdb
+    except ImportError as exc:
+        raise ExportError("--db needs the duckdb package: pip install duckdb") from exc
+    if path.exists() and path.is_dir():
+        raise ExportError(f"{path} is a directory, not a DuckDB file")
+    try:
+        duckdb.connect(str(path)).close()
+    except (duckdb.Error, OSError) as exc:
+        raise ExportError(f"cannot open {path} as a DuckDB database: {exc}") from exc
+
+
+def load_duckdb(outdir: Path, path: Path) -> dict[str, int]:
+    """Load OUTDIR's results into the DuckDB database at PATH, tables bulletins, values,
+    findings, units. Appends across runs; the key is (source, sha256): rows of an input
+    already in the database (same path as given, same content) are replaced, so loading
+    the same results twice never duplicates rows. All in one transaction. Returns the
+    row count loaded per table."""
+    import duckdb
+    import pyarrow as pa
+
+    counts: dict[str, int] = {}
+    try:
+        con = duckdb.connect(str(path))
+    except (duckdb.Error, OSError) as exc:
+        raise ExportError(f"cannot open {path} as a DuckDB database: {exc}") from exc
+    try:
+        con.execute("BEGIN TRANSACTION")
+        entries, _ = _read_manifest(outdir / STATE_DIR / MANIFEST)
+        keys = pa.table(
+            {
+                "source": [e["source"] for e in entries if "sha256" in e],
+                "sha256": [e["sha256"] for e in entries if "sha256" in e],
+            }
+        )
+        con.register("bulletin_keys", keys)
+        for table in TABLES:
+            cols = _db_columns(table)
+            _ensure_table(con, table, cols)
+            con.execute(f'DELETE FROM "{table}" WHERE (source, sha256) IN (SELECT (source, sha256) FROM bulletin_keys)')
+            schema = _arrow_schema(table, extra=tuple(k for k in DB_KEY if k not in field_types(table)))
+            counts[table] = 0
+            for batch in _batches(_with_key(typed_rows(outdir, table))):
+                con.register("bulletin_batch", pa.Table.from_pylist(batch, schema=schema))
+                con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM bulletin_batch')
+                con.unregister("bulletin_batch")
+                counts[table] += len(batch)
+        con.unregister("bulletin_keys")
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        con.execute("ROLLBACK")
+        raise ExportError(f"cannot load results into {path}: {exc}") from exc
+    finally:
+        con.close()
+    return counts
+
+
+def _with_key(rows: Iterator[tuple[str, str, dict]]) -> Iterator[dict]:
+    for source, sha, row in rows:
+        row.setdefault("source", source)
+        row["sha256"] = sha
+        yield row
+
+
+def _ensure_table(con, table: str, cols: dict[str, str]) -> None:
+    """Create the table, or add the columns a newer contract has (the contract only ever adds)."""
+    spec = ", ".join(f'"{name}" {kind}' for name, kind in cols.items())
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({spec})')
+    have = {row[0] for row in con.execute(f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}'").fetchall()}
+    for name, kind in cols.items():
+        if name not in have:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
