@@ -44,7 +44,7 @@ CJK_FONTS = (
     "Microsoft YaHei",
     "PingFang SC",
 )
-_VALUE_COLUMNS = ("source", "page", "table", "row", "col", "unit_raw", "unit", "unit_kind", "column_raw", "metric", "value", "text")
+_INT_COLUMNS = {"page", "table", "row", "col", "pages", "n_tables", "n_values", "n_findings"}
 
 
 class PanelError(ValueError):
@@ -91,19 +91,31 @@ PANEL_COLUMNS = [
 # ---------------------------------------------------------------- reading
 
 
-def load_tables(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """bulletins and values of an output folder (CSV, or Parquet where CSV is absent) or a
-    DuckDB file written by `--db`. All columns are read as text; empty cells are ''."""
+def read_tables(path: str | Path, names: tuple[str, ...] = ("bulletins", "values")) -> dict[str, pd.DataFrame]:
+    """Output tables by name from an output folder (CSV, or Parquet where CSV is absent)
+    or a DuckDB file written by `--db`. All columns are read as text; empty cells are ''."""
     path = Path(path)
     if path.is_dir():
-        return _read_folder(path, "bulletins"), _read_folder(path, "values")
-    if path.is_file():
+        tables = {name: _read_folder(path, name) for name in names}
+    elif path.is_file():
         with path.open("rb") as fh:
             head = fh.read(16)
-        if path.suffix.lower() in (".duckdb", ".ddb", ".db") or head[8:12] == b"DUCK":
-            return _read_duckdb(path)
-        raise PanelError(f"{path} is neither an output folder nor a DuckDB file")
-    raise PanelError(f"{path} not found")
+        if not (path.suffix.lower() in (".duckdb", ".ddb", ".db") or head[8:12] == b"DUCK"):
+            raise PanelError(f"{path} is neither an output folder nor a DuckDB file")
+        tables = _read_duckdb(path, names)
+    else:
+        raise PanelError(f"{path} not found")
+    for frame in tables.values():
+        for c in _INT_COLUMNS.intersection(frame.columns):
+            # a typed store may hand back 3.0 for an integer column with gaps: keys must match CSV's "3"
+            frame[c] = frame[c].astype(str).str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return tables
+
+
+def load_tables(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """bulletins and values (see `read_tables`)."""
+    tables = read_tables(path, ("bulletins", "values"))
+    return tables["bulletins"], tables["values"]
 
 
 def _read_folder(outdir: Path, table: str) -> pd.DataFrame:
@@ -116,19 +128,15 @@ def _read_folder(outdir: Path, table: str) -> pd.DataFrame:
     raise PanelError(f"{outdir} has no {table}.csv (or .parquet): is it an output folder of `bulletin extract`?")
 
 
-def _read_duckdb(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_duckdb(path: Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     try:
         import duckdb
     except ImportError as exc:  # optional: only needed for --db files
         raise PanelError("reading a DuckDB file needs the duckdb package (pip install duckdb)") from exc
     con = duckdb.connect(str(path), read_only=True)
     try:
-        frames = []
-        for table in ("bulletins", "values"):
-            # "values" is an SQL keyword: quote it
-            frame = con.execute(f'SELECT * FROM "{table}"').df()
-            frames.append(frame.astype("string").fillna("").astype(object))
-        return frames[0], frames[1]
+        # "values" is an SQL keyword: quote the names
+        return {name: con.execute(f'SELECT * FROM "{name}"').df().astype("string").fillna("").astype(object) for name in names}
     finally:
         con.close()
 

@@ -1,0 +1,422 @@
+"""Self-contained HTML audit report of one batch (an output folder or DuckDB file).
+
+One file, no network: CSS is inline, page crops are PNG data: URIs, and a
+Content-Security-Policy forbids scripts and any fetch. Per bulletin it shows the
+metadata, the findings and the data tables (values pivoted back to rows × columns).
+For a finding on a PDF, the offending cell is located by joining the finding to
+values.csv (source, table, row, column = column_raw) for its page and bbox; the page is
+rendered with pypdfium2 and cropped around the cell, which is outlined in red (its row
+shaded).
+
+Every string taken from a document goes through Jinja2's autoescape: a unit name
+`<img src=x onerror=alert(1)>` is shown as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .compare import read_tables
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+META_FIELDS = (
+    "status",
+    "error",
+    "format",
+    "pages",
+    "province",
+    "city",
+    "county",
+    "period",
+    "period_start",
+    "period_end",
+    "published",
+    "issuer",
+    "doc_number",
+    "sha256",
+)
+
+
+Box = tuple[float, float, float, float]  # x0 top x1 bottom, points from the top-left
+
+
+@dataclass
+class Location:
+    """Where a finding stands on its PDF page, in the reader's frame (values.bbox)."""
+
+    page: int
+    cell: Box | None  # the offending cell; None when only the row is known
+    row: Box | None  # union of the row's cells on that page
+    value_index: object = None  # index of the matched values row (to mark it in the table)
+    how: str = "cell"  # cell: column and row matched; row: only the row
+
+
+@dataclass
+class Crop:
+    png: bytes
+    page: int
+    how: str
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class ReportStats:
+    bulletins: int = 0
+    findings: int = 0
+    crops: int = 0
+    missing_sources: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- locating a finding
+
+
+def parse_bbox(text: str) -> Box | None:
+    """'x0 top x1 bottom' → floats; None when empty or malformed."""
+    parts = str(text or "").split()
+    if len(parts) != 4:
+        return None
+    try:
+        box = tuple(float(p) for p in parts)
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in box) or box[2] < box[0] or box[3] < box[1]:
+        return None
+    return box  # type: ignore[return-value]
+
+
+def _union(boxes: Iterable[Box]) -> Box | None:
+    boxes = list(boxes)
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def locate(finding: pd.Series | dict, values: pd.DataFrame) -> Location | None:
+    """Page and cell box of a finding, from the values of the same source.
+
+    The cell is the value in the finding's table and row whose column_raw equals the
+    finding's column; where a header path repeats (two columns both named 得分), the
+    printed text, then the metric, decide. Without a column match (a damaged row, a
+    check about the whole row) the row is located. None when the finding names no row
+    or the row has no placed value."""
+    table, row = str(finding.get("table", "")), str(finding.get("row", ""))
+    if not table or not row:
+        return None
+    src = values[(values["source"] == finding["source"]) & (values["table"] == table) & (values["row"] == row)]
+    src = src[src["bbox"].map(parse_bbox).notna()] if "bbox" in src else src.iloc[0:0]
+    if src.empty:
+        return None
+    column = str(finding.get("column", ""))
+    cells = src[src["column_raw"] == column] if column else src.iloc[0:0]
+    for key, want in (("text", finding.get("printed", "")), ("metric", finding.get("metric", ""))):
+        narrowed = cells[cells[key] == str(want)] if want else cells
+        if len(cells) > 1 and len(narrowed):
+            cells = narrowed
+    if len(cells):
+        hit = cells.iloc[0]
+        page = str(hit["page"])
+        on_page = src[src["page"] == page]
+        return Location(int(page), parse_bbox(hit["bbox"]), _union(on_page["bbox"].map(parse_bbox)), hit.name, "cell")
+    page = src["page"].mode().iloc[0]  # a row split over a page break: where most of it is
+    on_page = src[src["page"] == page]
+    return Location(int(page), None, _union(on_page["bbox"].map(parse_bbox)), None, "row")
+
+
+# ---------------------------------------------------------------- rendering
+
+
+class PdfPages:
+    """Renders pages of one PDF in the reader's frame, with a small cache."""
+
+    def __init__(self, path: Path, scale: float = 2.0, cache: int = 3):
+        import pypdfium2 as pdfium
+
+        self.pdf = pdfium.PdfDocument(str(path))
+        self.scale = scale
+        self._cache: dict[int, tuple[object, float, float]] = {}
+        self._cache_size = cache
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def __enter__(self) -> PdfPages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def render(self, page_no: int):
+        """(PIL image, x scale, y scale) of a 1-based page, turned like the reader turned it."""
+        if page_no in self._cache:
+            return self._cache[page_no]
+        page = self.pdf[page_no - 1]
+        try:
+            turned, width, height = _reading_frame(page)
+            # pdfium applies /Rotate itself; `rotation` adds the reader's extra turn for
+            # sideways content, so the bitmap is in the frame the bboxes are in
+            image = page.render(scale=self.scale, rotation=turned).to_pil().convert("RGB")
+        finally:
+            page.close()
+        entry = (image, image.width / width, image.height / height)
+        if len(self._cache) >= self._cache_size:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[page_no] = entry
+        return entry
+
+
+def _reading_frame(page) -> tuple[int, float, float]:
+    """Extra clockwise turn (beyond /Rotate) the PDF reader applied to this page, and the
+    frame's width and height in points. The reader decides the turn from the glyph
+    angles; asking it keeps the report on exactly its frame."""
+    from .readers.pdf import _pdfium_glyphs  # the reader's frame is the one source of truth
+
+    _glyphs, _text, view = _pdfium_glyphs(page)
+    return (view.rot - page.get_rotation()) % 360, view.width, view.height
+
+
+def crop_cell(pages: PdfPages, loc: Location, margin: tuple[float, float] = (110.0, 40.0)) -> Crop:
+    """A PNG crop of the page around the located cell (red outline) and its row (shaded)."""
+    from PIL import Image, ImageDraw
+
+    image, sx, sy = pages.render(loc.page)
+    focus = loc.cell or loc.row
+    assert focus is not None
+    mx, my = margin
+    if loc.cell is None:  # a whole row: show all of it
+        mx = 20.0
+    x0 = max(0, int((focus[0] - mx) * sx))
+    top = max(0, int((focus[1] - my) * sy))
+    x1 = min(image.width, int(math.ceil((focus[2] + mx) * sx)))
+    bottom = min(image.height, int(math.ceil((focus[3] + my) * sy)))
+    crop = image.crop((x0, top, x1, bottom)).convert("RGBA")
+    overlay = Image.new("RGBA", crop.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+
+    def rect(b: Box) -> list[float]:
+        return [b[0] * sx - x0, b[1] * sy - top, b[2] * sx - x0, b[3] * sy - top]
+
+    if loc.row is not None:
+        draw.rectangle(rect(loc.row), fill=(255, 210, 0, 60))
+    if loc.cell is not None:
+        r = rect(loc.cell)
+        draw.rectangle([r[0] - 2, r[1] - 2, r[2] + 2, r[3] + 2], outline=(220, 0, 0, 255), width=3)
+    out = Image.alpha_composite(crop, overlay).convert("RGB")
+    buf = io.BytesIO()
+    out.save(buf, format="PNG", optimize=True)
+    return Crop(buf.getvalue(), loc.page, loc.how)
+
+
+def find_source(source: str, sha256: str = "", search: Sequence[str | Path] = ()) -> tuple[Path | None, str]:
+    """The input file of a bulletin: `source` as given (relative to the working
+    directory), else under each folder of `search`. Returns (path, note); the path is None
+    with a note when the file is missing or its content changed since the extraction."""
+    candidates = [Path(source)] + [Path(d) / source for d in search] + [Path(d) / Path(source).name for d in search]
+    for path in candidates:
+        if path.is_file():
+            if sha256 and _sha256(path) != sha256:
+                return None, f"source changed since extraction (SHA-256 differs): {path}"
+            return path, ""
+    return None, "source not found"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- tables
+
+
+def pivot_table(values: pd.DataFrame, marked: set = frozenset()) -> dict:
+    """One printed table back as rows × columns: {'columns': [header, …], 'rows':
+    [{'row': n, 'label': unit_raw, 'cells': [{'text', 'marked'}, …]}]}. Columns are the
+    printed column numbers (a repeated header such as 得分 stays two columns)."""
+    cols = sorted({int(c) for c in values["col"] if str(c).isdigit()})
+    headers = []
+    for c in cols:
+        names = values.loc[values["col"] == str(c), "column_raw"]
+        headers.append(names.mode().iloc[0] if len(names) else "")
+    rows = []
+    for r, group in sorted(values.groupby("row"), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 0):
+        by_col = {str(c): (t, idx in marked) for idx, c, t in zip(group.index, group["col"], group["text"], strict=True)}
+        label = next((u for u in group["unit_raw"] if u), "")
+        cells = [{"text": by_col.get(str(c), ("", False))[0], "marked": by_col.get(str(c), ("", False))[1]} for c in cols]
+        rows.append({"row": r, "label": label, "cells": cells})
+    return {"columns": headers, "rows": rows}
+
+
+def _prose_rows(values: pd.DataFrame) -> list[dict]:
+    return [
+        {"row": r["row"], "col": r["col"], "column": r["column_raw"], "metric": r["metric"], "unit": r["unit_raw"], "text": r["text"]}
+        for _, r in values.iterrows()
+    ]
+
+
+# ---------------------------------------------------------------- report
+
+
+def build_context(
+    outdir: str | Path,
+    *,
+    source_dirs: Sequence[str | Path] = (),
+    crops: bool = True,
+    max_crops: int = 2000,
+    title: str | None = None,
+) -> tuple[dict, ReportStats]:
+    """Everything the template shows, as plain data (strings stay raw: the template escapes)."""
+    tables = read_tables(outdir, ("bulletins", "values", "findings"))
+    bulletins, values, findings = tables["bulletins"], tables["values"], tables["findings"]
+    if "bbox" not in values:
+        values["bbox"] = ""  # an output written before the bbox column
+    stats = ReportStats()
+    out: list[dict] = []
+    for i, (_, b) in enumerate(bulletins.drop_duplicates("source", keep="last").sort_values("source", kind="stable").iterrows()):
+        src = b["source"]
+        v = values[values["source"] == src]
+        f = findings[findings["source"] == src].copy()
+        f["_sev"] = f["severity"].map(SEVERITY_ORDER).fillna(3)
+        f = f.sort_values(["_sev", "table", "row"], key=_natural, kind="stable")
+        source_note = ""
+        pages: PdfPages | None = None
+        if crops and b.get("format") == "pdf" and len(f):
+            path, source_note = find_source(src, b.get("sha256", ""), source_dirs)
+            if path is not None:
+                try:
+                    pages = PdfPages(path)
+                except Exception as exc:  # a PDF the renderer rejects: the report goes on
+                    source_note = f"cannot render the source: {type(exc).__name__}"
+            if source_note:
+                stats.missing_sources.append(src)
+        marked: dict[str, set] = {}
+        items = []
+        try:
+            for _, row in f.iterrows():
+                item = {
+                    k: row.get(k, "")
+                    for k in ("check", "severity", "table", "row", "column", "unit_raw", "metric", "printed", "expected", "message")
+                }
+                item.update(where="", crop="", crop_note="")
+                loc = locate(row, v) if b.get("format") == "pdf" else None
+                if loc is not None and loc.value_index is not None:
+                    marked.setdefault(row["table"], set()).add(loc.value_index)
+                if loc is not None:
+                    item["where"] = f"page {loc.page}" + ("" if loc.how == "cell" else " (row)")
+                if pages is not None and loc is not None and stats.crops < max_crops:
+                    try:
+                        crop = crop_cell(pages, loc)
+                        item["crop"] = crop.data_uri
+                        stats.crops += 1
+                    except Exception as exc:  # one bad page must not lose the report
+                        item["crop_note"] = f"no crop: {type(exc).__name__}"
+                items.append(item)
+        finally:
+            if pages is not None:
+                pages.close()
+        data_tables = []
+        in_tables = v[v["table"] != ""]
+        for t, tv in sorted(in_tables.groupby("table"), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 0):
+            data_tables.append(
+                {
+                    "number": t,
+                    "section": next((s for s in tv["section"] if s), "") if "section" in tv else "",
+                    "pages": ", ".join(sorted({p for p in tv["page"] if p}, key=int)) if "page" in tv else "",
+                    "n_findings": int((f["table"] == t).sum()),
+                    **pivot_table(tv, marked.get(t, set())),
+                }
+            )
+        counts = f["severity"].value_counts()
+        out.append(
+            {
+                "anchor": f"b{i + 1}",
+                "source": src,
+                "meta": [(k, b.get(k, "")) for k in META_FIELDS if b.get(k, "") != ""],
+                "county": b.get("county", ""),
+                "period": b.get("period", ""),
+                "status": b.get("status", ""),
+                "findings": items,
+                "n_errors": int(counts.get("error", 0)),
+                "n_warnings": int(counts.get("warning", 0)),
+                "n_info": int(counts.get("info", 0)),
+                "source_note": source_note,
+                "tables": data_tables,
+                "prose": _prose_rows(v[v["table"] == ""]),
+            }
+        )
+        stats.bulletins += 1
+        stats.findings += len(items)
+    sev = findings["severity"].value_counts()
+    context = {
+        "title": title or f"Audit report: {Path(outdir).name or outdir}",
+        "outdir": str(outdir),
+        "bulletins": out,
+        "totals": {
+            "bulletins": len(out),
+            "statuses": sorted(bulletins["status"].value_counts().items()),
+            "errors": int(sev.get("error", 0)),
+            "warnings": int(sev.get("warning", 0)),
+            "info": int(sev.get("info", 0)),
+            "crops": stats.crops,
+        },
+    }
+    return context, stats
+
+
+def _natural(col: pd.Series) -> pd.Series:
+    """Sort key: numbers as numbers (row 10 after row 9), anything else as text after them."""
+    if col.name in ("table", "row"):
+        return pd.to_numeric(col, errors="coerce").fillna(1e9)
+    return col
+
+
+def render_html(context: dict) -> str:
+    """The report's HTML from its context, through the autoescaping template."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every {{ }} is escaped, whatever the template's name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html.j2").render(**context)
+
+
+def write_report(
+    outdir: str | Path,
+    html_path: str | Path,
+    *,
+    source_dirs: Sequence[str | Path] = (),
+    crops: bool = True,
+    max_crops: int = 2000,
+    title: str | None = None,
+) -> ReportStats:
+    """Write a self-contained HTML audit report of the batch in `outdir` (an output folder
+    or a DuckDB file) to `html_path`.
+
+    source_dirs: folders to look for the input files in when bulletins.source (a path as
+        given to `bulletin extract`) does not resolve from the working directory.
+    crops: render a crop of the PDF page around each located finding (pypdfium2).
+    max_crops: stop cropping after this many (the report stays readable on huge batches).
+    Returns counts, and the sources that were not found (their findings have no crop).
+    """
+    context, stats = build_context(outdir, source_dirs=source_dirs, crops=crops, max_crops=max_crops, title=title)
+    html_path = Path(html_path)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    html_path.write_text(render_html(context), encoding="utf-8")
+    return stats
