@@ -103,32 +103,41 @@ def _union(boxes: Iterable[Box]) -> Box | None:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def locate(finding: pd.Series | dict, values: pd.DataFrame) -> Location | None:
-    """Page and cell box of a finding, from the values of the same source.
-
-    The cell is the value in the finding's table and row whose column_raw equals the
-    finding's column; where a header path repeats (two columns both named 得分), the
-    printed text, then the metric, decide. Without a column match (a damaged row, a
-    check about the whole row) the row is located. None when the finding names no row
-    or the row has no placed value."""
-    table, row = str(finding.get("table", "")), str(finding.get("row", ""))
-    if not table or not row:
+def match_cell(finding: pd.Series | dict, values: pd.DataFrame) -> object | None:
+    """Index of the values row a finding is about, or None: same source, table and row,
+    column_raw equal to the finding's column; where a header path repeats (two columns
+    both named 得分), the printed text, then the metric, decide."""
+    table, row, column = (str(finding.get(k, "")) for k in ("table", "row", "column"))
+    if not (table and row and column):
         return None
-    src = values[(values["source"] == finding["source"]) & (values["table"] == table) & (values["row"] == row)]
-    src = src[src["bbox"].map(parse_bbox).notna()] if "bbox" in src else src.iloc[0:0]
-    if src.empty:
-        return None
-    column = str(finding.get("column", ""))
-    cells = src[src["column_raw"] == column] if column else src.iloc[0:0]
+    cells = values[
+        (values["source"] == finding["source"]) & (values["table"] == table) & (values["row"] == row) & (values["column_raw"] == column)
+    ]
     for key, want in (("text", finding.get("printed", "")), ("metric", finding.get("metric", ""))):
         narrowed = cells[cells[key] == str(want)] if want else cells
         if len(cells) > 1 and len(narrowed):
             cells = narrowed
-    if len(cells):
-        hit = cells.iloc[0]
-        page = str(hit["page"])
+    return cells.index[0] if len(cells) else None
+
+
+def locate(finding: pd.Series | dict, values: pd.DataFrame) -> Location | None:
+    """Page and cell box of a finding on a PDF, from values.page and values.bbox.
+
+    The cell is found by `match_cell`. Without a column match (a damaged row, a check
+    about the whole row) the row is located. None when the finding names no row or the
+    row has no placed value."""
+    table, row = str(finding.get("table", "")), str(finding.get("row", ""))
+    if not table or not row or "bbox" not in values:
+        return None
+    src = values[(values["source"] == finding["source"]) & (values["table"] == table) & (values["row"] == row)]
+    src = src[src["bbox"].map(parse_bbox).notna() & src["page"].astype(str).str.isdigit()]
+    if src.empty:
+        return None
+    hit = match_cell(finding, src)
+    if hit is not None:
+        page = src.at[hit, "page"]
         on_page = src[src["page"] == page]
-        return Location(int(page), parse_bbox(hit["bbox"]), _union(on_page["bbox"].map(parse_bbox)), hit.name, "cell")
+        return Location(int(page), parse_bbox(src.at[hit, "bbox"]), _union(on_page["bbox"].map(parse_bbox)), hit, "cell")
     page = src["page"].mode().iloc[0]  # a row split over a page break: where most of it is
     on_page = src[src["page"] == page]
     return Location(int(page), None, _union(on_page["bbox"].map(parse_bbox)), None, "row")
@@ -186,8 +195,12 @@ def _reading_frame(page) -> tuple[int, float, float]:
     return (view.rot - page.get_rotation()) % 360, view.width, view.height
 
 
-def crop_cell(pages: PdfPages, loc: Location, margin: tuple[float, float] = (110.0, 40.0)) -> Crop:
-    """A PNG crop of the page around the located cell (red outline) and its row (shaded)."""
+def crop_cell(pages: PdfPages, loc: Location, margin: tuple[float, float] = (110.0, 40.0), label: float = 130.0) -> Crop:
+    """A PNG crop of the page around the located cell (red outline) and its row (shaded).
+
+    The row label stands left of the row's first value; when the cell is far to the right
+    (a wide landscape table) a strip with the label is put before the cell, after a
+    dashed gap, so the crop still says whose number it is."""
     from PIL import Image, ImageDraw
 
     image, sx, sy = pages.render(loc.page)
@@ -196,23 +209,38 @@ def crop_cell(pages: PdfPages, loc: Location, margin: tuple[float, float] = (110
     mx, my = margin
     if loc.cell is None:  # a whole row: show all of it
         mx = 20.0
-    x0 = max(0, int((focus[0] - mx) * sx))
     top = max(0, int((focus[1] - my) * sy))
-    x1 = min(image.width, int(math.ceil((focus[2] + mx) * sx)))
     bottom = min(image.height, int(math.ceil((focus[3] + my) * sy)))
-    crop = image.crop((x0, top, x1, bottom)).convert("RGBA")
-    overlay = Image.new("RGBA", crop.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
-
-    def rect(b: Box) -> list[float]:
-        return [b[0] * sx - x0, b[1] * sy - top, b[2] * sx - x0, b[3] * sy - top]
-
+    x1 = min(image.width, int(math.ceil((focus[2] + mx) * sx)))
+    x0 = max(0, int((focus[0] - mx) * sx))
+    strip = None
     if loc.row is not None:
-        draw.rectangle(rect(loc.row), fill=(255, 210, 0, 60))
+        label_x0 = max(0, int((loc.row[0] - label) * sx))
+        if x0 - label_x0 <= (label + 2 * mx) * sx:  # near enough: one continuous crop
+            x0 = min(x0, label_x0)
+        else:
+            strip = (label_x0, int(loc.row[0] * sx) + 2)
+    page = image.convert("RGBA")
+    overlay = Image.new("RGBA", page.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    if loc.row is not None:
+        r = loc.row
+        draw.rectangle([min(r[0], r[0] - label) * sx, r[1] * sy, r[2] * sx, r[3] * sy], fill=(255, 210, 0, 60))
     if loc.cell is not None:
-        r = rect(loc.cell)
-        draw.rectangle([r[0] - 2, r[1] - 2, r[2] + 2, r[3] + 2], outline=(220, 0, 0, 255), width=3)
-    out = Image.alpha_composite(crop, overlay).convert("RGB")
+        c = loc.cell
+        draw.rectangle([c[0] * sx - 2, c[1] * sy - 2, c[2] * sx + 2, c[3] * sy + 2], outline=(220, 0, 0, 255), width=3)
+    marked = Image.alpha_composite(page, overlay).convert("RGB")
+    out = marked.crop((x0, top, x1, bottom))
+    if strip is not None:
+        gap = 14
+        left = marked.crop((strip[0], top, strip[1], bottom))
+        joined = Image.new("RGB", (left.width + gap + out.width, out.height), "white")
+        joined.paste(left, (0, 0))
+        joined.paste(out, (left.width + gap, 0))
+        d = ImageDraw.Draw(joined)
+        for y in range(0, joined.height, 8):  # a dashed cut: the middle of the row is left out
+            d.line([(left.width + gap // 2, y), (left.width + gap // 2, y + 4)], fill=(120, 120, 120), width=2)
+        out = joined
     buf = io.BytesIO()
     out.save(buf, format="PNG", optimize=True)
     return Crop(buf.getvalue(), loc.page, loc.how)
@@ -293,7 +321,9 @@ def build_context(
         f = f.sort_values(["_sev", "table", "row"], key=_natural, kind="stable")
         source_note = ""
         pages: PdfPages | None = None
-        if crops and b.get("format") == "pdf" and len(f):
+        is_pdf = b.get("format") == "pdf"
+        locs = {i: locate(row, v) for i, row in f.iterrows()} if is_pdf else {}
+        if crops and any(loc is not None for loc in locs.values()):
             path, source_note = find_source(src, b.get("sha256", ""), source_dirs)
             if path is not None:
                 try:
@@ -305,15 +335,16 @@ def build_context(
         marked: dict[str, set] = {}
         items = []
         try:
-            for _, row in f.iterrows():
+            for i, row in f.iterrows():
                 item = {
                     k: row.get(k, "")
                     for k in ("check", "severity", "table", "row", "column", "unit_raw", "metric", "printed", "expected", "message")
                 }
                 item.update(where="", crop="", crop_note="")
-                loc = locate(row, v) if b.get("format") == "pdf" else None
-                if loc is not None and loc.value_index is not None:
-                    marked.setdefault(row["table"], set()).add(loc.value_index)
+                loc = locs.get(i)
+                hit = loc.value_index if loc is not None else match_cell(row, v)
+                if hit is not None:
+                    marked.setdefault(row["table"], set()).add(hit)
                 if loc is not None:
                     item["where"] = f"page {loc.page}" + ("" if loc.how == "cell" else " (row)")
                 if pages is not None and loc is not None and stats.crops < max_crops:

@@ -195,3 +195,14 @@ def test_renders_in_headless_chromium(wanzai_html: Path, tmp_path: Path):
     with Image.open(shot) as img:
         lo, hi = img.convert("L").getextrema()
         assert img.size[0] >= 800 and hi - lo > 100  # not a blank page
+
+
+def test_docx_findings_marked_without_crop(tmp_path: Path):
+    out = _extract(WANZAI.parent.parent / "docx" / "wanzai-2023-12.docx", tmp_path / "out")
+    html_path = tmp_path / "r.html"
+    stats = write_report(out, html_path)
+    assert stats.crops == 0 and not stats.missing_sources
+    doc = lxml_html.fromstring(html_path.read_bytes())
+    div = _finding_div(doc, SHARE_MESSAGE)
+    assert not div.xpath(".//img") and "source not found" not in doc.text_content()
+    assert "25.32%" in [td.text_content() for td in doc.xpath('//td[contains(@class, "mark")]')]
