@@ -11,8 +11,9 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractor.batch import Limits, file_sha256, run_batch
-from extractor.export import OutputExists, ResultStore
+from extractor.batch import Limits, SchedulerError, connect_dask, file_sha256, run_batch
+from extractor.export import FORMATS, ExportError, OutputExists, ResultStore, check_db, load_duckdb, write_formats
+from extractor.model import ReadLimits
 from extractor.pipeline import Options
 
 stderr = Console(stderr=True)
@@ -38,6 +39,23 @@ def main() -> None:
     """Turn county 12345 hotline bulletins into clean, comparable data."""
 
 
+def read_limit_options(command):
+    """--max-* options: what reading one file may cost (extractor.model.ReadLimits)."""
+    defaults = ReadLimits()
+    for name, kind, help_text in reversed(
+        [
+            ("max_pages", click.IntRange(min=1), "PDF pages of one file."),
+            ("max_cells", click.IntRange(min=1), "Table cells of one file."),
+            ("max_input_mb", click.FloatRange(min=0.001), "Size of a text or HTML file, in MB."),
+            ("max_xml_part_mb", click.FloatRange(min=0.001), "Inflated size of one DOCX XML part, in MB."),
+            ("max_zip_member_mb", click.FloatRange(min=0.001), "Inflated size of any other DOCX member, in MB."),
+        ]
+    ):
+        flag = "--" + name.replace("_", "-")
+        command = click.option(flag, name, type=kind, default=getattr(defaults, name), show_default=True, help=help_text)(command)
+    return command
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the output tables.")
@@ -58,26 +76,94 @@ def main() -> None:
     default=None,
     help="Your aliases.csv (alias, canonical, county, valid_from, valid_to, note): wins over the unit dictionary.",
 )
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Also write every table as Parquet, one XLSX workbook or JSON (repeatable). CSV is always written: it is the resumable store.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Load the results into this DuckDB file (tables bulletins, values, findings, units); later runs append, keyed by source + sha256.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run on an existing Dask cluster (e.g. tcp://host:8786) instead of local workers; inputs must be readable by its workers.",
+)
+@read_limit_options
 def extract(
-    inputs: tuple[str, ...], outdir: Path, force: bool, workers: int | None, seconds_per_file: float, memory_mb: int, aliases: str | None
+    inputs: tuple[str, ...],
+    outdir: Path,
+    force: bool,
+    workers: int | None,
+    seconds_per_file: float,
+    memory_mb: int,
+    aliases: str | None,
+    formats: tuple[str, ...],
+    db: Path | None,
+    scheduler: str | None,
+    **read_limits: float,
 ) -> None:
     """Read bulletins (PDF, DOCX, HTML, text; files or folders) into OUTDIR.
 
     Rerunning into the same OUTDIR resumes: inputs already done (same path and
     content) are skipped. Exit code 0 when every input was read, 1 when some
-    input failed, 130 when interrupted (rerun to resume)."""
-    options = Options(aliases=_checked_aliases(aliases))
+    input failed (or a --format/--db output could not be written), 130 when
+    interrupted (rerun to resume)."""
+    options = Options(aliases=_checked_aliases(aliases), read_limits=ReadLimits(**read_limits))
+    if db is not None:  # checked before any work, like OUTDIR
+        try:
+            check_db(db)
+        except ExportError as exc:
+            raise click.UsageError(str(exc)) from exc
     try:
         store = ResultStore(outdir, force=force)
     except OutputExists as exc:
         raise click.UsageError(str(exc)) from exc
+    client = None
+    if scheduler is not None:
+        try:
+            client = connect_dask(scheduler)
+        except SchedulerError as exc:
+            store.close()
+            raise click.UsageError(str(exc)) from exc
+    try:
+        _extract_into(store, inputs, outdir, workers, seconds_per_file, memory_mb, options, formats, db, client)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _extract_into(
+    store: ResultStore,
+    inputs: tuple[str, ...],
+    outdir: Path,
+    workers: int | None,
+    seconds_per_file: float,
+    memory_mb: int,
+    options: Options,
+    formats: tuple[str, ...],
+    db: Path | None,
+    client: object,
+) -> None:
     paths = expand_inputs(inputs)
     todo: list[Path] = []
     hashes: dict[Path, str] = {}
-    for path in paths:
-        hashes[path] = file_sha256(path)
-        if not store.is_done(str(path), hashes[path]):
-            todo.append(path)
+    interrupted = False
+    try:
+        for path in paths:
+            hashes[path] = file_sha256(path)
+            if not store.is_done(str(path), hashes[path]):
+                todo.append(path)
+    except KeyboardInterrupt:
+        store.close()
+        click.echo("interrupted before any file was processed; run the same command again", err=True)
+        sys.exit(130)
     statuses: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     limits = Limits(seconds_per_file=seconds_per_file, memory_mb=memory_mb)
@@ -92,11 +178,10 @@ def extract(
         transient=True,
         disable=not stderr.is_terminal,
     )
-    interrupted = False
     with store, progress:
         task = progress.add_task("extract", total=len(todo), rate="–", failed=0)
         try:
-            for path, result in run_batch(todo, workers=n_workers, limits=limits, options=options):
+            for path, result in run_batch(todo, workers=n_workers, limits=limits, options=options, client=client):
                 store.write(result, hashes[path])
                 statuses[result.status] += 1
                 for key in ("n_tables", "n_values", "n_findings"):
@@ -117,7 +202,20 @@ def extract(
     if interrupted:
         click.echo("interrupted: finished files are saved; run the same command again to resume", err=True)
         sys.exit(130)
-    sys.exit(1 if statuses["failed"] else 0)
+    export_failed = False
+    try:  # derived from the finished CSV store, so a resumed run writes them complete
+        for written in write_formats(outdir, formats):
+            click.echo(f"wrote {written}")
+        if db is not None:
+            counts = load_duckdb(outdir, db)
+            click.echo(f"loaded into {db}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    except ExportError as exc:
+        click.echo(f"error: {exc}; the CSV files in {outdir} are complete", err=True)
+        export_failed = True
+    except KeyboardInterrupt:
+        click.echo("interrupted while writing --format/--db outputs; the CSV files are complete: rerun to write them", err=True)
+        sys.exit(130)
+    sys.exit(1 if statuses["failed"] or export_failed else 0)
 
 
 def _checked_aliases(path: str | None) -> str | None:
