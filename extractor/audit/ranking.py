@@ -76,13 +76,18 @@ def _runs(table: Table) -> list[list[Row]]:
     return list(groups.values())
 
 
+MIN_SORTED = 8  # rows a table must list in score order before it counts as ranked unsaid
+
+
 def check_order(table: Table) -> list[dict]:
-    if table.ranked_by is None:
-        return []
+    """Rows said to be ranked out of score order: errors. A table whose caption says nothing
+    (or whose caption the table stage could not attach) but that lists at least MIN_SORTED
+    rows in composite-score order with only one row in ten out of place: warnings."""
+    declared = table.ranked_by is not None
     column = score_column(table)
-    if column is None:
+    if column is None or (not declared and column.metric != "score"):
         return []
-    if any(c.metric == "rank" for c in table.columns):
+    if declared and any(c.metric == "rank" for c in table.columns):
         return check_rank_column(table, column)
     out: list[dict] = []
     for rows in _runs(table):
@@ -93,6 +98,8 @@ def check_order(table: Table) -> list[dict]:
         keep = _longest_non_increasing(values)
         if len(keep) < len(values) / 2:
             continue  # not a descending list at all (ascending, or sorted by something else)
+        if not declared and (len(scored) < MIN_SORTED or len(values) - len(keep) > max(1, len(values) // 10)):
+            continue  # not ranked, or ranked within groups the table does not mark
         for i, (row, printed) in enumerate(scored):
             if i in keep:
                 continue
@@ -105,11 +112,13 @@ def check_order(table: Table) -> list[dict]:
                 where = f"above {below[1].show()} ({below[0].unit})"
             else:
                 where = "out of order"
+            unsaid = "" if declared else " (the table lists its other rows in this order)"
             out.append(
                 finding(
                     "rank_order",
-                    "error",
-                    f"{row.unit} scores {printed.show()} but is listed {i + 1}th, {where}; by {table.name(column.key)} it ranks {place}th",
+                    "error" if declared else "warning",
+                    f"{row.unit} scores {printed.show()} but is listed {i + 1}th, {where}; "
+                    f"by {table.name(column.key)} it ranks {place}th{unsaid}",
                     table=table,
                     row=row,
                     column=column,

@@ -282,5 +282,5 @@ def describe_bases(bases: Sequence[int], most: int = 4) -> str:
         return f"{bases[0]} or {bases[1]}"
     if bases[-1] - bases[0] == len(bases) - 1 and len(bases) > most:
         return f"{bases[0]}–{bases[-1]}"
-    shown = ", ".join(str(b) for b in bases[:most])
+    shown = ", ".join(str(bases[i]) for i in range(min(most, len(bases))))  # BaseSet has no slices
     return shown + (f" … ({len(bases)} in all)" if len(bases) > most else "")

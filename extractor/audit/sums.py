@@ -19,7 +19,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .model import Column, Kind, Row, Table, finding
+from .model import TOTAL_METRICS, Column, Kind, Row, Table, finding
 from .rounding import MODES, Mode, Printed, format_number, overlaps, sum_interval
 from .rules import Evaluation, Verdict, best, evaluate
 
@@ -94,7 +94,7 @@ def check_column_totals(table: Table, modes: Sequence[Mode] = MODES) -> list[dic
         if not total.is_total or total.damaged:
             continue
         mismatches: list[tuple[Column, int, int, str]] = []
-        checked = 0
+        per_column: list[tuple[Column, int, dict[str, int]]] = []
         for column in counts:
             target = total.get(column.key)
             if column.shared:
@@ -107,19 +107,30 @@ def check_column_totals(table: Table, modes: Sequence[Mode] = MODES) -> list[dic
                 target = shared_target
             if not target.is_integer:
                 continue
-            sums = []
+            sums: dict[str, int] = {}
             for label, rows in _groups_for_total(table, index):
                 values = [r.get(column.key) for r in rows if r.get(column.key) is not None]
                 if not values or any(not v.is_integer for v in values):
                     continue
-                sums.append((label, sum(int(v.value) for v in values)))
-            if not sums:
-                continue
-            checked += 1
-            if any(s == int(target.value) for _, s in sums):
-                continue
-            label, s = sums[0]
-            mismatches.append((column, s, int(target.value), label))
+                sums[label] = sum(int(v.value) for v in values)
+            if sums:
+                per_column.append((column, int(target.value), sums))
+        # One total row adds up one set of rows in every column (with its sub-units or
+        # without): the set most columns agree on, so that a wrong count cannot hide by
+        # happening to fit the other set.
+        agree: dict[str, int] = {}
+        for _, t, sums in per_column:
+            for label, s in sums.items():
+                agree[label] = agree.get(label, 0) + (s == t)
+        chosen = max(agree, key=lambda label: agree[label], default=None)  # first candidate wins ties
+        checked = len(per_column)
+        for column, t, sums in per_column:
+            if chosen in sums:
+                if sums[chosen] != t:
+                    mismatches.append((column, sums[chosen], t, chosen))
+            elif not any(s == t for s in sums.values()):
+                label, s = next(iter(sums.items()))
+                mismatches.append((column, s, t, label))
         for column in shares:
             target = total.get(column.key)
             if target is None:
@@ -235,6 +246,16 @@ def _run_preference(table: Table, order: list[Column], target: Column):
     return pref
 
 
+def _one_group(target: Column, run: list[Column]) -> bool:
+    """Parts of one whole sit under one header group (工单分类 / 咨询…表扬), and the whole is
+    outside it or in the same group: small counts of two groups add up by chance."""
+    groups = {_group_of(c) for c in run}
+    if len(groups) != 1:
+        return False
+    own = _group_of(target)
+    return not own or own in groups
+
+
 def _distinct_targets(evaluation: Evaluation, rows: dict) -> int:
     values = {rows[k].get(evaluation.rule.target).value for k, v in evaluation.verdicts.items() if v.status == "fit" and v.informative}
     return len(values)
@@ -247,8 +268,12 @@ def infer_sum_rules(table: Table, kind: Kind, modes: Sequence[Mode] = MODES) -> 
     body = [r for r in table.rows if not r.damaged]
     chosen: list[Evaluation[SumRule]] = []
     for t_index, target in enumerate(order):
+        if kind == "count" and target.metric not in TOTAL_METRICS and target.metric != "other":
+            continue  # 满意 or 投诉 is a part, never the whole of other counts
         evaluations = []
         for run in _runs(order, t_index):
+            if kind == "count" and not _one_group(target, run):
+                continue
             signs = tuple(-1 if c.metric == "penalty" else 1 for c in run)
             rule = SumRule(target.key, tuple(c.key for c in run), signs, tuple(modes))
             evaluation = evaluate(rule, body, _judge_sum)
