@@ -162,11 +162,13 @@ def evaluate(show: bool = False) -> dict:
 
     clean_false: Counter = Counter()
     clean_errors: Counter = Counter()
+    clean_warnings: Counter = Counter()
     seed_found: dict[int, set] = defaultdict(set)
     for fmt, (folder, ext) in CLEAN_FORMATS.items():
         for slug in SLUGS:
             path = FIXTURES / folder / f"{slug}{ext}"
             for f in run(path):
+                clean_warnings[fmt] += f["severity"] == "warning"
                 if f["severity"] != "error":
                     continue
                 errors_total += 1
@@ -190,6 +192,7 @@ def evaluate(show: bool = False) -> dict:
         "errors": (errors_real, errors_total),
         "clean_errors": dict(clean_errors),
         "clean_false_errors": {fmt: clean_false[fmt] for fmt in CLEAN_FORMATS},
+        "clean_warnings": dict(clean_warnings),
         "undetectable_plant_errors": dict(undetectable_errors),
         "seed_errors": [
             (s["slug"], s["unit_raw"], s["column"], s["printed"], sorted(seed_found.get(i, set()))) for i, s in enumerate(seeds)
@@ -213,9 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  kind {kind:9} {f}/{n} (both formats)")
     real, total = r["errors"]
     print(f"precision of error findings: {r['precision']:.3f} ({real} real of {total})")
-    print("error findings on the clean fixtures (all / not a hand-listed seed error):")
+    print("findings on the clean fixtures: errors / errors not a hand-listed seed error / warnings")
     for fmt, n in r["clean_false_errors"].items():
-        print(f"  {fmt:15} {r['clean_errors'].get(fmt, 0):3} / {n}")
+        print(f"  {fmt:15} {r['clean_errors'].get(fmt, 0):3} / {n} / {r['clean_warnings'].get(fmt, 0)}")
     print(f"errors on undetectable plants (not seed errors): {r['undetectable_plant_errors']}")
     print("real seed errors (fixtures/audit/seed_errors.csv), formats where found:")
     for slug, unit, column, printed, formats in r["seed_errors"]:

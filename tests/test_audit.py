@@ -226,5 +226,17 @@ def test_a_wrong_row_in_a_rounded_table_is_an_error():
     assert (f["unit_raw"], f["printed"], f["expected"]) == ("单位4", "75.14%", "71.43%")  # 5/7 = 71.43%
 
 
+def test_report_lists_errors_and_counts_notes():
+    from rich.console import Console
+
+    from extractor.audit.report import render_findings
+
+    console = Console(width=200, record=True)
+    console.print(render_findings(seed("wanzai-2023-12"), title="wanzai"))
+    text = console.export_text()
+    assert "7 errors" in text and "304/1383 = 21.98%" in text
+    assert "unverifiable" not in text.split("notes (not errors)")[0]  # info only summed up
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
