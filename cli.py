@@ -333,5 +333,84 @@ def audit(inputs: tuple[str, ...], output: Path, force: bool, show: str, workers
     sys.exit(1 if severities["error"] else 0)
 
 
+def _refuse_overwrite(paths: list[Path], force: bool) -> None:
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not force:
+        raise click.UsageError(f"{', '.join(existing)} exists; use --force to overwrite")
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--metric", required=True, help="Canonical metric id (schemas/metrics.yaml), e.g. satisfaction_rate, received.")
+@click.option("--unit", default=None, help="A canonical unit (values.unit) across counties; default: the whole county.")
+@click.option("--column", default=None, help="Keep only values whose printed column header contains this text.")
+@click.option(
+    "--period-kind",
+    type=click.Choice(["month", "bimonth", "quarter", "half", "year", "each"]),
+    default=None,
+    help="Which period length to compare; 'each' writes one panel per length. Needed when the data mix lengths.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The panel as CSV.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also draw it as a PNG chart.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT and CHART if they exist.")
+def compare(
+    source: Path, metric: str, unit: str | None, column: str | None, period_kind: str | None, output: Path, chart: Path | None, force: bool
+) -> None:
+    """A county × period panel of one metric from an extract OUTDIR (or a --db DuckDB file),
+    written as CSV with an optional chart. Months, quarters and years are never mixed: when
+    SOURCE holds several period lengths, choose one with --period-kind (or 'each')."""
+    from extractor.compare import PanelError, build_panel, build_panels, write_panel
+
+    try:
+        if period_kind == "each":
+            panels = build_panels(source, metric, unit=unit, column=column)
+            targets = {
+                kind: (
+                    output.with_name(f"{output.stem}-{kind}{output.suffix}"),
+                    chart and chart.with_name(f"{chart.stem}-{kind}{chart.suffix}"),
+                )
+                for kind in panels
+            }
+        else:
+            panel = build_panel(source, metric, unit=unit, period_kind=period_kind, column=column)
+            panels, targets = {panel.period_kind: panel}, {panel.period_kind: (output, chart)}
+    except PanelError as exc:
+        raise click.UsageError(str(exc)) from exc
+    _refuse_overwrite([p for pair in targets.values() for p in pair if p is not None], force)
+    for kind, panel in panels.items():
+        csv_path, png_path = targets[kind]
+        for note in write_panel(panel, csv_path, png_path):
+            click.echo(note, err=True)
+        counties = panel.data["county"].nunique()
+        click.echo(
+            f"{metric} by {kind}: {counties} counties × {panel.n_periods} periods → {csv_path}" + (f", {png_path}" if png_path else "")
+        )
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"), show_default=True)
+@click.option(
+    "--source-dir", "source_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), help="Where to look for the inputs."
+)
+@click.option("--no-crops", is_flag=True, help="Leave out the page images of PDF findings.")
+@click.option("--max-crops", type=click.IntRange(min=0), default=2000, show_default=True)
+@click.option("--title", default=None)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def report(
+    source: Path, output: Path, source_dirs: tuple[Path, ...], no_crops: bool, max_crops: int, title: str | None, force: bool
+) -> None:
+    """One self-contained HTML audit report for an extract OUTDIR (or a DuckDB file): per
+    bulletin its metadata, tables and findings, with a crop of the PDF page around each
+    number a finding is about."""
+    from extractor.report import write_report
+
+    _refuse_overwrite([output], force)
+    stats = write_report(source, output, source_dirs=source_dirs, crops=not no_crops, max_crops=max_crops, title=title)
+    if stats.missing_sources:
+        click.echo(f"{len(stats.missing_sources)} sources not found (no crops for them); try --source-dir", err=True)
+    click.echo(f"{stats.bulletins} bulletins, {stats.findings} findings, {stats.crops} crops → {output}")
+
+
 if __name__ == "__main__":
     main()
