@@ -118,8 +118,12 @@ class SchedulerError(Exception):
     """The Dask scheduler cannot be reached or used."""
 
 
-def connect_dask(address: str, timeout: float = 10.0) -> Any:
+CONNECT_SECONDS = 10.0
+
+
+def connect_dask(address: str, timeout: float | None = None) -> Any:
     """A dask.distributed Client for ADDRESS, or SchedulerError with a one-line reason."""
+    timeout = CONNECT_SECONDS if timeout is None else timeout
     try:
         from distributed import Client
     except ImportError as exc:
