@@ -10,8 +10,8 @@ Rules the panel keeps, because a reader of the chart cannot see them:
   (`period_kind="month"`); `build_panels` returns one panel per kind.
 - One county × period cell may be printed several times (a table and a sentence, two
   tables, or the same bulletin archived as PDF and DOCX). The value is chosen by a fixed
-  order (table before prose, then status ok, then source path, table, row, column) and
-  every cell whose candidates disagree is listed in `Panel.conflicts`.
+  order (table before prose, except group subtotals, then status ok, then source path, table,
+  row, column) and every cell whose candidates disagree is listed in `Panel.conflicts`.
 """
 
 from __future__ import annotations
@@ -222,9 +222,16 @@ def _candidates(bulletins: pd.DataFrame, values: pd.DataFrame, metric: str, unit
 
 
 def _rank_key(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns to sort candidates by: table before prose, status ok first, then position."""
+    """Columns to sort candidates by: table before prose, status ok first, then position.
+    A bulletin that prints total rows for the metric in several tables (镇办 总计 389 and
+    部门 总计 1170) prints group subtotals there: its sentence about the whole county wins."""
     key = pd.DataFrame(index=frame.index)
-    key["_prose"] = (frame["table"] == "").astype(int)
+    in_table = frame["table"] != ""
+    totals = frame[in_table & (frame["unit_kind"] == "total")]
+    split = totals.groupby(["source", "period"])["table"].nunique()
+    split_sources = {s for (s, _), n in split.items() if n > 1}
+    subtotal = in_table & (frame["unit_kind"] == "total") & frame["source"].isin(split_sources)
+    key["_tier"] = (~in_table).astype(int) + 2 * subtotal.astype(int)  # table 0, prose 1, subtotal 2
     key["_not_ok"] = (frame["status"] != "ok").astype(int)
     key["_source"] = frame["source"]
     for c in ("table", "row", "col"):
@@ -288,7 +295,7 @@ def _describe(panels: dict[str, Panel]) -> str:
 
 def _panel(cand: pd.DataFrame, metric: str, unit: str | None, kind: str, notes: list[str]) -> Panel:
     cand = pd.concat([cand, _rank_key(cand)], axis=1)
-    cand = cand.sort_values(["county", "period_start", "_prose", "_not_ok", "_source", "_table", "_row", "_col"], kind="stable")
+    cand = cand.sort_values(["county", "period_start", "_tier", "_not_ok", "_source", "_table", "_row", "_col"], kind="stable")
     rows, conflicts = [], []
     for (_county, _start), group in cand.groupby(["county", "period_start"], sort=True):
         best = group.iloc[0]
@@ -308,7 +315,7 @@ def _panel(cand: pd.DataFrame, metric: str, unit: str | None, kind: str, notes: 
     conf = pd.concat(conflicts)[conflict_cols] if conflicts else pd.DataFrame(columns=conflict_cols)
     if len(conflicts):
         notes.append(
-            f"{len(conflicts)} county-period(s) print different values of {metric}; chosen: table before prose, "
+            f"{len(conflicts)} county-period(s) print different values of {metric}; chosen: table before prose (group subtotals last), "
             "status ok first, then by source path, table, row, column (see conflicts)"
         )
     data = data.sort_values(["county", "period_start"], kind="stable").reset_index(drop=True)

@@ -107,3 +107,15 @@ def test_compare_and_report_from_one_extract(tmp_path: Path) -> None:
     page = html.read_text(encoding="utf-8")
     assert "304/1383 = 21.98%, printed 25.32%" in page
     assert CliRunner().invoke(main, ["report", str(out), "-o", str(html)]).exit_code == 2  # not overwritten without --force
+
+
+def test_a_county_total_is_not_taken_from_a_group_subtotal(tmp_path: Path) -> None:
+    """白水 2024Q1 prints 总计 rows in two tables (镇办 389, 部门 1170): group subtotals. The county
+    figure is the sentence "一季度，我县12345快速响应平台共受理事项1615件"."""
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["extract", str(FIX / "docx" / "baishui-2024q1.docx"), "-o", str(out), "--workers", "0"]).exit_code == 0
+    made = CliRunner().invoke(main, ["compare", str(out), "--metric", "received", "-o", str(tmp_path / "p.csv")])
+    assert made.exit_code == 0, made.output
+    (row,) = _rows(tmp_path / "p.csv")
+    assert (row["county"], row["period"], float(row["value"])) == ("白水县", "2024Q1", 1615)
+    assert row["conflict"] == "True"  # 389 and 1170 are listed in the conflicts file
