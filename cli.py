@@ -256,9 +256,6 @@ def units(outdir: Path, aliases: str | None, template: Path | None, force: bool)
         click.echo(f"template with {len(rows)} rows written to {written}; fill in `canonical` and pass it with --aliases")
 
 
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
-
-
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
@@ -270,11 +267,9 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
     help="Where the findings are written (findings.csv contract).",
 )
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-@click.option(
-    "--show", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True, help="Least severity printed."
-)
+@click.option("--info", "show_info", is_flag=True, help="Also list what cannot be checked (hidden bases …), not only its counts.")
 @click.option("--workers", type=click.IntRange(min=0), default=None, help="Worker processes [default: CPU count]; 0 runs in-process.")
-def audit(inputs: tuple[str, ...], output: Path, force: bool, show: str, workers: int | None) -> None:
+def audit(inputs: tuple[str, ...], output: Path, force: bool, show_info: bool, workers: int | None) -> None:
     """Check the arithmetic of bulletins: sums, shares, rates, scores, rankings.
 
     Prints a report and writes every finding to OUTPUT. Exit code 1 when an
@@ -282,55 +277,24 @@ def audit(inputs: tuple[str, ...], output: Path, force: bool, show: str, workers
     explain), 0 otherwise, so it can gate a pipeline."""
     import csv
 
-    from rich.table import Table
-
+    from extractor.audit.report import render_findings
     from extractor.contract import columns
 
-    if output.exists() and not force:
-        raise click.UsageError(f"{output} exists; use --force to overwrite it")
-    shown = {"error": ("error",), "warning": ("error", "warning"), "info": ("error", "warning", "info")}[show]
+    _refuse_overwrite([output], force)
     console = Console() if sys.stdout.isatty() else Console(width=160)  # piped to a file: do not fold at 80
-    severities: Counter[str] = Counter()
+    errors = 0
     n_workers = (os.cpu_count() or 1) if workers is None else workers
     with output.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns("findings"), extrasaction="ignore")
         writer.writeheader()
         for path, result in run_batch(expand_inputs(inputs), workers=n_workers, options=Options()):
-            for finding in result.findings:
-                writer.writerow({k: "" if v is None else v for k, v in finding.items()})
-                severities[finding.get("severity", "")] += 1
+            writer.writerows({k: "" if v is None else v for k, v in f.items()} for f in result.findings)
+            errors += sum(1 for f in result.findings if f.get("severity") == "error")
             b = result.bulletin
-            title = f"{path}  [{b.get('status')}]  {b.get('county', '')} {b.get('period', '')}".rstrip()
-            rows = [f for f in result.findings if f.get("severity") in shown]
-            if not rows:
-                console.print(f"[bold]{title}[/bold]: nothing to report", highlight=False)
-                continue
-            table = Table(title=title, title_justify="left", show_lines=False, expand=True)
-            for name in ("severity", "check", "where", "printed", "expected", "message"):
-                table.add_column(name, overflow="fold")
-            for f in sorted(rows, key=lambda f: shown.index(f["severity"])):
-                where = " ".join(
-                    x
-                    for x in (
-                        f"table {f['table']}" if f.get("table") else "",
-                        f"row {f['row']}" if f.get("row") else "",
-                        f.get("unit_raw") or "",
-                    )
-                    if x
-                )
-                cells = (
-                    f["severity"],
-                    f.get("check", ""),
-                    where,
-                    str(f.get("printed", "")),
-                    str(f.get("expected", "")),
-                    f.get("message", ""),
-                )
-                table.add_row(*cells, style=SEVERITY_STYLE.get(f["severity"], ""))
-            console.print(table)
-    summary = ", ".join(f"{severities[s]} {s}" for s in ("error", "warning", "info"))
-    click.echo(f"{summary} → {output}")
-    sys.exit(1 if severities["error"] else 0)
+            title = " ".join(x for x in (str(path), b.get("county", ""), b.get("period", ""), f"[{b.get('status')}]") if x)
+            console.print(render_findings(result.findings, show_info=show_info, title=title))
+    click.echo(f"{errors} errors in all → {output}")
+    sys.exit(1 if errors else 0)
 
 
 def _refuse_overwrite(paths: list[Path], force: bool) -> None:
