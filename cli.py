@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.batch import Limits, SchedulerError, connect_dask, file_sha256, run_batch
-from extractor.export import FORMATS, ExportError, OutputExists, ResultStore, check_db, load_duckdb, write_formats
+from extractor.export import DERIVED_FILES, FORMATS, ExportError, OutputExists, ResultStore, check_db, load_duckdb, write_formats
 from extractor.model import ReadLimits
 from extractor.pipeline import Options
 
@@ -215,6 +215,10 @@ def _extract_into(
     except KeyboardInterrupt:
         click.echo("interrupted while writing --format/--db outputs; the CSV files are complete: rerun to write them", err=True)
         sys.exit(130)
+    if statuses:  # new rows this run: derived files of formats not asked for now are behind the CSVs
+        stale = [f"--format {f}" for f, names in DERIVED_FILES.items() if f not in formats and any((outdir / n).exists() for n in names)]
+        if stale:
+            click.echo(f"note: earlier {', '.join(stale)} outputs in {outdir} lack this run's rows; rerun with {' '.join(stale)}", err=True)
     sys.exit(1 if statuses["failed"] or export_failed else 0)
 
 

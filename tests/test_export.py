@@ -197,3 +197,19 @@ def test_load_duckdb_adds_columns_a_newer_contract_has(tmp_path: Path) -> None:
         names = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'values'").fetchall()]
         assert "bbox" in names and "metric" in names
         assert con.execute('SELECT unit_raw FROM "values" ORDER BY source').fetchall() == [(h,) for h in HOSTILE]
+
+
+def test_a_run_without_format_says_which_earlier_derived_files_are_behind(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copy(TEXT, inputs / TEXT.name)
+    runner = CliRunner()
+    assert runner.invoke(main, ["extract", str(inputs), "-o", str(out), "--workers", "0", "--format", "json"]).exit_code == 0
+    shutil.copy(BULLETINS / "text" / "wengyuan-2022-06.txt", inputs / "wengyuan-2022-06.txt")
+    result = runner.invoke(main, ["extract", str(inputs), "-o", str(out), "--workers", "0"])
+    assert result.exit_code == 0
+    assert "earlier --format json outputs" in result.output and "rerun with --format json" in result.output
+    assert len(json.loads((out / "bulletins.json").read_text(encoding="utf-8"))) == 1  # left as it was, and said so
+    result = runner.invoke(main, ["extract", str(inputs), "-o", str(out), "--workers", "0", "--format", "json"])
+    assert "0 files processed" in result.output and "earlier" not in result.output
+    assert len(json.loads((out / "bulletins.json").read_text(encoding="utf-8"))) == 2  # a rerun with nothing new still exports
