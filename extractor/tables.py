@@ -580,12 +580,28 @@ def _caption(table: RawTable, before: list[Paragraph]) -> str:
         return caption
     for para in reversed(before[-4:]):
         text = clean_text(para.text)
-        if not text or _ATTACHMENT_LABEL.match(text) or _PAGE_FURNITURE.match(text):
-            continue
-        if (text[0] in "（(" and text[-1] in "）)") or len(text) > 60 or text[-1] in "。；：:，,":
-            continue
-        return text
+        if _title_like(text):
+            return text
     return caption
+
+
+def _title_like(text: str) -> bool:
+    """A short line that can title a table: not "附件2", a page number, a bracketed note or prose."""
+    if not text or _ATTACHMENT_LABEL.match(text) or _PAGE_FURNITURE.match(text):
+        return False
+    return not ((text[0] in "（(" and text[-1] in "）)") or len(text) > 60 or text[-1] in "。；：:，,")
+
+
+def _caption_after(blocks: list, last: int) -> str:
+    """Some bulletins print a table's title under it. The line right after a table is its
+    title only when no other table follows it directly (then it would be that table's)."""
+    rest = [b for b in blocks[last + 1 :] if not (isinstance(b, Paragraph) and not clean_text(b.text))]
+    if not rest or not isinstance(rest[0], Paragraph):
+        return ""
+    text = clean_text(rest[0].text)
+    if not _title_like(text) or (len(rest) > 1 and isinstance(rest[1], RawTable)):
+        return ""
+    return text
 
 
 def _is_furniture(para: Paragraph, repeated: set[str]) -> bool:
@@ -1165,7 +1181,8 @@ def build_tables(doc: Document) -> list[LogicalTable]:
     between: list[Paragraph] = []
     before: list[Paragraph] = []
     index = 0
-    for block in doc.blocks:
+    last_block: dict[int, int] = {}  # id of a piece -> its position in doc.blocks
+    for position, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
             between.append(block)
             before.append(block)
@@ -1191,6 +1208,10 @@ def build_tables(doc: Document) -> list[LogicalTable]:
         else:
             groups.append([piece])
         pieces.append(piece)
+        last_block[id(piece)] = position
         between = []
         before = []
+    for group in groups:
+        if group[0].kind == "data" and not _title_like(group[0].caption):
+            group[0].caption = _caption_after(doc.blocks, last_block[id(group[-1])]) or group[0].caption
     return [_assemble(group, number) for number, group in enumerate(groups, start=1)]

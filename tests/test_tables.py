@@ -275,3 +275,13 @@ def test_pdf_values_carry_the_cell_box():
     assert all(0 <= x0 < x1 <= 842 and 0 <= top < bottom <= 842 for x0, top, x1, bottom in boxes)
     assert [b[0] for b in boxes] == sorted(b[0] for b in boxes)
     assert table_values(tables_of("docx/pingjiang-2024-05.docx"), "pj.docx")[0][0]["bbox"] == ""
+
+
+@pytest.mark.parametrize("layout", TEXT_LAYER)
+def test_title_printed_under_a_table_is_its_caption(layout):
+    """万载 prints 附件3's title after its table (seed: the table follows "附件3", then
+    "2023年12月县直各有关单位综合考核排名（按综合得分排名）" and a note)."""
+    annex3 = data_tables(layout.format("wanzai-2023-12"))[5]
+    assert annex3.caption.replace(" ", "") == "2023年12月县直各有关单位综合考核排名（按综合得分排名）"
+    annex2 = data_tables(layout.format("wanzai-2023-12"))[4]  # its title is above it: unchanged
+    assert annex2.caption.replace(" ", "") == "2023年12月乡镇（街道）综合考核排名（按综合得分排名）"
