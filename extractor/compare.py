@@ -208,6 +208,8 @@ def _candidates(bulletins: pd.DataFrame, values: pd.DataFrame, metric: str, unit
     if column:
         v = v[v["column_raw"].str.contains(column, regex=False)]
     v = v[pd.to_numeric(v["value"], errors="coerce").notna()].copy()
+    if "value_period" in v.columns:  # a month's figure quoted in a quarterly bulletin is not the quarter's
+        v = v[v["value_period"].fillna("").astype(str) == ""]
     meta_cols = ["source", "status", "county", "period", "period_start", "period_end"]
     meta = bulletins.reindex(columns=meta_cols, fill_value="").drop_duplicates("source", keep="last")
     # the bulletin's metadata wins over the copy in values (it may be filled in later)

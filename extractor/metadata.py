@@ -292,6 +292,20 @@ def _is_comparison(text: str, p: _Period, vocab: _Vocab) -> bool:
     return any(before.endswith(w) for w in vocab.compare_before + vocab.point_before) or after.startswith(vocab.compare_after)
 
 
+def period_named(phrase: str, year: int) -> str:
+    """The label of a period a phrase names for itself ("三月份热线工单满意率" → 2024-03 with
+    year 2024), or "" when it names none or only a comparison base ("较上月", "与2023年四季度相较")."""
+    vocab = load_vocab()
+    text = normalize(phrase).text
+    for p in _find_periods(text, vocab):
+        if _is_comparison(text, p, vocab):
+            continue
+        span = p.resolve(p.year or year)
+        if span:
+            return _label(*span)
+    return ""
+
+
 def _label(a: date, b: date) -> str:
     if a.day == 1 and b == _month_end(b.year, b.month) and a.year == b.year:
         if a.month == b.month:

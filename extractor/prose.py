@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from .metadata import period_named
 from .model import Document, Paragraph
 from .numbers import parse_number
 from .textnorm import Normalized, normalize
@@ -541,7 +542,18 @@ def _row(
         "metric": v.metric or "other",
         "value": v.value,
         "text": norm.original_text(v.start, v.end).strip(),
+        "value_period": _own_period(norm.text[v.start : v.num_start], period),
     }
+
+
+def _own_period(before_number: str, period: str) -> str:
+    """A period the sentence gives its number, when it is not the bulletin's: 三月份 in a
+    quarterly bulletin ("三月份热线工单满意率直降至89.96%") is 2024-03, not the quarter."""
+    year = re.match(r"\d{4}", period or "")
+    if not year:
+        return ""
+    named = period_named(before_number, int(year.group(0)))
+    return named if named and named != period else ""
 
 
 def _stripped(norm: Normalized, vocab: Vocabulary, source: str, number: int) -> list[dict]:

@@ -272,3 +272,20 @@ def test_bench_targets_on_text_seeds():
     for slug in SEEDS:
         res = bench.score(slug, "text")
         assert res["recall"] >= 0.95 and res["precision"] >= 0.98 and res["text_in_source"] == 1.0, res
+
+
+def test_a_month_quoted_in_a_quarterly_bulletin_keeps_its_own_period():
+    """白水 2024Q1: "三月份热线工单满意率直降至89.96%" is March's rate, not the quarter's;
+    "满意率与2023年四季度相较下降3%" names 2023Q4 only as the base of a change."""
+    doc = Document(
+        "b.txt",
+        "text",
+        blocks=[
+            Paragraph("（二）办件质量不高。一季度工单办理逾期率为1.56%，满意率与2023年四季度相较下降3%，三月份热线工单满意率直降至89.96%。")
+        ],
+    )
+    rows = {r["value"]: r for r in prose_values(doc, "b.txt", "白水县", "2024Q1")[0]}
+    assert rows[89.96]["metric"] == "satisfaction_rate" and rows[89.96]["value_period"] == "2024-03"
+    assert rows[-3]["value_period"] == "" and rows[1.56]["value_period"] == ""
+    monthly = prose_values(doc, "b.txt", "白水县", "2024-03")[0]
+    assert [r["value_period"] for r in monthly if r["value"] == 89.96] == [""]  # the bulletin's own month
