@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractor.batch import Limits, SchedulerError, connect_dask, file_sha256, run_batch
+from extractor.batch import Limits, SchedulerError, connect_dask, dask_isolation_note, file_sha256, run_batch
 from extractor.export import DERIVED_FILES, FORMATS, ExportError, OutputExists, ResultStore, check_db, load_duckdb, write_formats
 from extractor.model import ReadLimits
 from extractor.pipeline import Options
@@ -132,6 +132,9 @@ def extract(
         except SchedulerError as exc:
             store.close()
             raise click.UsageError(str(exc)) from exc
+        note = dask_isolation_note(client)
+        if note:
+            click.echo(f"note: {note}", err=True)
     try:
         _extract_into(store, inputs, outdir, workers, seconds_per_file, memory_mb, options, formats, db, client)
     finally:

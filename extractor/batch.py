@@ -134,6 +134,16 @@ def connect_dask(address: str, timeout: float | None = None) -> Any:
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
 
 
+def _init_dask_child(memory_mb: int | None) -> None:
+    """A forkserver child starts bare: import the stages here, before any file, so the
+    per-file timeout does not count the imports (a forked local worker inherits them)."""
+    _limit_worker_memory(memory_mb)
+    import extractor.audit  # noqa: F401
+    import extractor.tables  # noqa: F401
+    import extractor.units  # noqa: F401
+    import extractor.values  # noqa: F401
+
+
 def _isolation_plugin_class() -> type:
     """Dask worker plugin: one pebble pool per worker process, as many children as the worker
     has threads. Children come from a forkserver, never forked from the threaded Dask worker.
@@ -155,9 +165,11 @@ def _isolation_plugin_class() -> type:
             self.__init__(state["memory_mb"])
 
         def setup(self, worker: Any) -> None:
+            if multiprocessing.current_process().daemon:
+                return  # a daemonic Dask worker may not have children: files run in its threads (see run_on_dask)
             self.pool = ProcessPool(
                 max_workers=max(1, worker.state.nthreads),
-                initializer=_limit_worker_memory,
+                initializer=_init_dask_child,
                 initargs=(self.memory_mb,),
                 context=multiprocessing.get_context("forkserver"),
             )
@@ -167,7 +179,9 @@ def _isolation_plugin_class() -> type:
                 self.pool.stop()
                 self.pool.join()
 
-    IsolationPlugin.__module__ = __name__  # pickled by reference: extractor.batch.IsolationPlugin, via __getattr__
+    # pickled by reference, as extractor.batch.IsolationPlugin (found through the module __getattr__ below)
+    IsolationPlugin.__module__ = __name__
+    IsolationPlugin.__qualname__ = "IsolationPlugin"
     return IsolationPlugin
 
 
@@ -184,11 +198,32 @@ def _process_on_dask_worker(path: str, options: Options, limits: Limits) -> Bull
     from distributed import get_worker
 
     plugin = get_worker().plugins[PLUGIN_NAME]
+    if plugin.pool is None:  # no isolation possible here: Dask's own limits (nanny memory limit, retries) apply
+        try:
+            return _process_in_worker(path, options)
+        except Exception as exc:  # noqa: BLE001 - process_file should not raise; if it does, one failed row
+            return _explain_failure(Path(path), exc, limits)
     future = plugin.pool.schedule(_process_in_worker, args=(path, options), timeout=limits.seconds_per_file)
     try:
         return _name_memory_limit(future.result(), limits)
     except Exception as exc:  # timeout, dead child: this file only
         return _explain_failure(Path(path), exc, limits)
+
+
+def _is_daemonic() -> bool:
+    return multiprocessing.current_process().daemon
+
+
+def dask_isolation_note(client: Any) -> str | None:
+    """Why files on this cluster cannot be isolated per file, or None when they are."""
+    daemonic = [address for address, flag in client.run(_is_daemonic).items() if flag]
+    if not daemonic:
+        return None
+    return (
+        f"{len(daemonic)} Dask worker(s) run as daemonic processes, which may not start child processes: there, files run "
+        "in the worker's threads, without the per-file --timeout and --memory-mb (Dask's own worker memory limit and retries "
+        "still apply). Start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False for per-file isolation."
+    )
 
 
 def run_on_dask(paths: Iterable[Path], client: Any, limits: Limits, options: Options) -> Iterator[tuple[Path, BulletinResult]]:

@@ -139,3 +139,16 @@ def test_unreachable_scheduler_is_refused_before_any_work(tmp_path: Path, monkey
     assert result.exit_code == 2, result.output
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert "files processed" not in result.output
+
+
+def test_daemonic_dask_workers_run_files_in_threads_and_say_so(tmp_path: Path) -> None:
+    """Worker processes started by a nanny are daemonic by default and may not have children."""
+    distributed = pytest.importorskip("distributed")
+    inputs = _mixed_inputs(tmp_path)
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    assert CliRunner().invoke(main, ["extract", str(inputs), "-o", str(local), "--workers", "0"]).exit_code == 1
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        result = CliRunner().invoke(main, ["extract", str(inputs), "-o", str(remote), "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 1, result.output
+    assert "DASK_DISTRIBUTED__WORKER__DAEMON=False" in result.output
+    assert _outputs(remote) == _outputs(local)
