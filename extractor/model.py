@@ -53,6 +53,7 @@ class Cell:
     col_span: int = 1
     page: int | None = None
     bbox: BBox | None = None
+    confidence: float | None = None  # OCR only: lowest recognition score (0..1) of the cell's characters
 
     def covers(self, row: int, col: int) -> bool:
         return self.row <= row < self.row + self.row_span and self.col <= col < self.col + self.col_span

@@ -3,10 +3,13 @@
 One value row per printed number or grade in a data table's value columns, with
 its provenance (page, table, printed row and column) and its header path and
 metric. Damaged rows give a finding instead of values; non-data tables give nothing.
+An OCR'd value that reads doubtfully (low recognition score, letters among digits)
+gives an `ocr_low_confidence` warning beside its value, which is kept as read.
 """
 
 from __future__ import annotations
 
+from .readers.textlayer import ocr_doubt
 from .tables import LogicalTable
 
 
@@ -56,6 +59,25 @@ def table_values(tables: list[LogicalTable], source: str, county: str = "", peri
                         "value": None if parsed.value is None else _format_value(parsed.value),
                         "text": cell.text,
                         "bbox": " ".join(f"{x:.1f}" for x in cell.bbox) if cell.bbox else "",
+                        "confidence": None if getattr(cell, "confidence", None) is None else round(cell.confidence, 3),
                     }
                 )
+                doubt = ocr_doubt(cell.text, getattr(cell, "confidence", None))
+                if doubt:
+                    # an OCR misread is not the bulletin's error: a warning, and the value stays as read
+                    findings.append(
+                        {
+                            "source": source,
+                            "check": "ocr_low_confidence",
+                            "severity": "warning",
+                            "table": table.number,
+                            "row": cell.row,
+                            "column": column.header,
+                            "unit_raw": row.unit_raw,
+                            "metric": column.metric,
+                            "printed": cell.text,
+                            "expected": "",
+                            "message": f"{doubt}; check this value against the scan (page {cell.page})",
+                        }
+                    )
     return values, findings

@@ -4,8 +4,10 @@ pdfium (pypdfium2) reads every page's glyphs, ruling lines and images; it is far
 faster than pdfminer, so it is the first engine. The geometry (lines, ruled and
 borderless grids) lives in `pdfgrid` and is engine-neutral. A page whose pdfium text
 fails the CJK sanity check (`textlayer`) is re-read with pdfminer (via pdfplumber);
-if neither engine decodes it, or the page is a scan, the page needs OCR and yields
-no blocks. Tables continued on the next page stay separate here, one per page.
+if neither engine decodes it, or the page is a scan, the page needs OCR: with the
+`[ocr]` extra installed it is read by `extractor.ocr` into glyphs and ruling lines
+that go through the same layout code; otherwise it yields no blocks and is reported.
+Tables continued on the next page stay separate here, one per page.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..model import Cell, Document, Paragraph, RawTable, ReadError
-from .pdfgrid import Box, GridTable, TextLine, aligned_tables, ruled_tables, text_lines
+from .pdfgrid import Box, GridTable, TextLine, aligned_tables, edge, ruled_tables, text_lines
 from .textlayer import TextCheck, check_text, page_needs_ocr
 
 # pdfminer logs every damaged xref entry; the reader reports what matters itself.
@@ -168,20 +170,6 @@ def _walk(parent, form: bool, matrix: Matrix, depth: int) -> Iterator[tuple[obje
             yield from _walk(obj, True, full, depth + 1)
 
 
-def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> dict:
-    return {
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "doctop": top,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "orientation": orientation,
-        "object_type": "line",
-    }
-
-
 def _path_edges(obj, m: Matrix, view: _View, out: list[dict]) -> None:
     """Horizontal and vertical straight pieces of a drawn path, as pdfplumber edges."""
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -217,10 +205,10 @@ def _add_edge(p: tuple[float, float], q: tuple[float, float], out: list[dict]) -
     (x0, y0), (x1, y1) = p, q
     if abs(y1 - y0) < 1 and abs(x1 - x0) >= 1:
         y = (y0 + y1) / 2
-        out.append(_edge(min(x0, x1), y, max(x0, x1), y, "h"))
+        out.append(edge(min(x0, x1), y, max(x0, x1), y, "h"))
     elif abs(x1 - x0) < 1 and abs(y1 - y0) >= 1:
         xm = (x0 + x1) / 2
-        out.append(_edge(xm, min(y0, y1), xm, max(y0, y1), "v"))
+        out.append(edge(xm, min(y0, y1), xm, max(y0, y1), "v"))
 
 
 def _bounds(m: Matrix, view: _View) -> tuple[float, float, float, float]:
@@ -356,7 +344,7 @@ def _paragraphs(lines: list[TextLine], page_no: int, page_width: float, breaks: 
 
 
 def _raw_table(grid_cells, page_no: int, bordered: bool, engine: str) -> RawTable:
-    cells = [Cell(c.text, c.row, c.col, c.row_span, c.col_span, page_no, c.bbox) for c in grid_cells]
+    cells = [Cell(c.text, c.row, c.col, c.row_span, c.col_span, page_no, c.bbox, c.confidence) for c in grid_cells]
     return RawTable(cells, page=page_no, bordered=bordered, engine=engine)
 
 
@@ -450,8 +438,10 @@ def _damage(path: Path) -> str:
     return "corrupt PDF"
 
 
-def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
-    """Read a PDF with a text layer into paragraphs and raw tables, page by page.
+def read_pdf(path: str | Path, max_pages: int | None = None, max_ocr_pages: int | None = None) -> Document:
+    """Read a PDF into paragraphs and raw tables, page by page. Pages without a
+    usable text layer are OCRed when the `[ocr]` extra is installed (at most
+    `max_ocr_pages` of them, default: all; 0 never OCRs), else reported as needing OCR.
     Raises ReadError for encrypted, corrupt, truncated or empty files, and for more
     than max_pages pages (checked before any page is read)."""
     path = Path(path)
@@ -485,14 +475,37 @@ def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
             raise ReadError(f"PDF has {n_pages:,} pages, over the limit of {max_pages:,} (--max-pages)")
         if pdf is not None and not _tail_has_eof(path):
             notes.append("file does not end with %%EOF (truncated?); pdfium repaired it")
-        return _read_pages(path, pdf, miner, n_pages, notes)
+        return _read_pages(path, pdf, miner, n_pages, notes, n_pages if max_ocr_pages is None else max_ocr_pages)
     finally:
         if pdf is not None:
             pdf.close()
         miner.close()
 
 
-def _read_pages(path: Path, pdf: pdfium.PdfDocument | None, miner: _Miner, n_pages: int, notes: list[str]) -> Document:
+def _ocr_page(pdf: pdfium.PdfDocument, index: int, page_no: int, reason: str, budget: int, notes: list[str]) -> PageContent | None:
+    """The page read by OCR (the `[ocr]` extra), as a PageContent for the same layout
+    code as a text layer; None when OCR is not installed, switched off, or fails."""
+    from .. import ocr
+
+    why = ocr.unavailable()
+    if why:
+        if why not in " ".join(notes):
+            notes.append(why)
+        return None
+    page = pdf[index]
+    try:
+        result = ocr.ocr_pdf_page(page)
+    except Exception as exc:  # never crash on one odd page
+        notes.append(f"page {page_no}: OCR failed: {type(exc).__name__}: {exc}")
+        return None
+    finally:
+        page.close()
+    notes.append(f"page {page_no}: {reason}; " + "; ".join(result.notes))
+    n = len(result.glyphs)
+    return PageContent("ocr", result.glyphs, result.edges, 1.0, TextCheck(True, n, 0), result.width, result.height, n)
+
+
+def _read_pages(path: Path, pdf: pdfium.PdfDocument | None, miner: _Miner, n_pages: int, notes: list[str], ocr_pages: int = 0) -> Document:
     blocks: list[Paragraph | RawTable] = []
     ocr: dict[int, str] = {}
     failed: dict[int, str] = {}
@@ -527,12 +540,16 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument | None, miner: _Miner, n_pag
             failed[page_no] = "; ".join(why_not)
             continue
         if not content.check.usable:
-            ocr[page_no] = "no engine decodes the text: " + "; ".join(why_not)
-            continue
-        reason = page_needs_ocr(content.check, content.image_cover)
+            reason = "no engine decodes the text: " + "; ".join(why_not)
+        else:
+            reason = page_needs_ocr(content.check, content.image_cover)
         if reason:
-            ocr[page_no] = reason
-            continue
+            ocr_content = _ocr_page(pdf, index, page_no, reason, ocr_pages, notes) if pdf is not None and ocr_pages else None
+            if ocr_content is None:
+                ocr[page_no] = reason
+                continue
+            ocr_pages -= 1
+            content = ocr_content
         if content.check.glyphs == 0:
             blank.append(page_no)
             continue

@@ -44,6 +44,7 @@ class Box:
     bottom: float
     space_before: bool = False  # the engine saw a word break before this glyph
     parts: tuple[Box, ...] = ()  # the glyphs a run was built from (for re-splitting)
+    score: float | None = None  # OCR recognition score (0..1); None for a text layer
 
     @property
     def height(self) -> float:
@@ -66,6 +67,7 @@ class GridCell:
     row_span: int
     col_span: int
     bbox: BBox
+    confidence: float | None = None  # lowest OCR score of its glyphs; None for a text layer
 
 
 @dataclass
@@ -74,6 +76,22 @@ class GridTable:
     bbox: BBox
     bordered: bool
     consumed: set[int] = field(default_factory=set)  # ids (index in the input) of glyphs used
+
+
+def edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> dict:
+    """A ruling line as a pdfplumber edge dict (what `ruled_tables` takes), from any
+    engine: a PDF path, or a line found in a page image."""
+    return {
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "orientation": orientation,
+        "object_type": "line",
+    }
 
 
 # ---------------------------------------------------------------- lines and runs
@@ -118,6 +136,13 @@ def join_text(boxes: Sequence[Box], space_gap: float | None = None) -> str:
     return " ".join("".join(out).split())
 
 
+def confidence(boxes: Iterable[Box]) -> float | None:
+    """The lowest OCR score among boxes (a cell is as sure as its worst glyph); None
+    when no box carries one (a text layer)."""
+    scores = [b.score for b in boxes if b.score is not None]
+    return min(scores) if scores else None
+
+
 def _run(parts: Sequence[Box], space_gap: float) -> Box:
     return Box(
         join_text(parts, space_gap),
@@ -126,6 +151,7 @@ def _run(parts: Sequence[Box], space_gap: float) -> Box:
         max(p.x1 for p in parts),
         max(p.bottom for p in parts),
         parts=tuple(parts),
+        score=confidence(parts),
     )
 
 
@@ -142,7 +168,7 @@ def split_segments(line: Sequence[Box], gap: float | None = None) -> list[Box]:
             pending_space = True
             continue
         if pending_space and not b.space_before:
-            b = Box(b.text, b.x0, b.top, b.x1, b.bottom, True, b.parts)
+            b = Box(b.text, b.x0, b.top, b.x1, b.bottom, True, b.parts, b.score)
         pending_space = False
         if segs and b.x0 - segs[-1][-1].x1 <= gap:
             segs[-1].append(b)
@@ -254,10 +280,10 @@ def ruled_tables(edges: list[dict], glyphs: Sequence[Box]) -> list[GridTable]:
                 inside.setdefault(owner[pos], []).append(gi)
         if not inside:
             continue  # a grid of empty boxes (a form, a drawing)
-        out_cells = [
-            GridCell(cell_text([glyphs[i] for i in inside.get(ci, [])]), r, c, rs, cs, tuple(round(v, 2) for v in b))  # type: ignore[arg-type]
-            for ci, (b, (r, c, rs, cs)) in enumerate(zip(group, spans, strict=True))
-        ]
+        out_cells = []
+        for ci, (b, (r, c, rs, cs)) in enumerate(zip(group, spans, strict=True)):
+            mine = [glyphs[i] for i in inside.get(ci, [])]
+            out_cells.append(GridCell(cell_text(mine), r, c, rs, cs, tuple(round(v, 2) for v in b), confidence(mine)))  # type: ignore[arg-type]
         out_cells.sort(key=lambda c: (c.row, c.col))
         tables.append(GridTable(out_cells, (xs[0], ys[0], xs[-1], ys[-1]), True, consumed))
     return tables
@@ -419,7 +445,7 @@ def _grid(lines: Sequence[TextLine]) -> list[GridCell] | None:
             span = max(1, min(span, limit))
             text = " ".join(p.text for p in pieces)
             bbox = (min(p.x0 for p in pieces), min(p.top for p in pieces), max(p.x1 for p in pieces), max(p.bottom for p in pieces))
-            cells.append(GridCell(text, r, c, 1, span, tuple(round(v, 2) for v in bbox)))  # type: ignore[arg-type]
+            cells.append(GridCell(text, r, c, 1, span, tuple(round(v, 2) for v in bbox), confidence(pieces)))  # type: ignore[arg-type]
     return cells
 
 
@@ -523,10 +549,11 @@ def aligned_tables(lines: Sequence[TextLine], text_width: float | None = None) -
         if len(lines[i].segments) < 2:
             i += 1
             continue
+        first = i
         # one-run lines interleaved with the first row belong to it (a vertically centred header cell)
         while i > done and len(lines[i - 1].segments) == 1 and _touch(lines[i - 1], lines[i]):
             i -= 1
-        j = i + 1
+        j = first + 1
         while j < len(lines):
             ln, prev = lines[j], lines[j - 1]
             if len(ln.segments) >= 2 or (ln.x1 - ln.x0 <= CONTINUATION_WIDTH * text_width and not _far(prev, ln)):

@@ -140,3 +140,44 @@ def page_needs_ocr(check: TextCheck, image_cover: float) -> str | None:
     if check.glyphs < SCAN_FEW_GLYPHS and image_cover >= SCAN_FULL_COVER:
         return f"scanned page (an image covers {image_cover:.0%} of it, only {check.glyphs} glyphs of text)"
     return None
+
+
+# ---------------------------------------------------------------- OCR: doubts about a read value
+
+# Below this recognition score an OCR'd cell is a likely misread: warn, never trust silently.
+LOW_CONFIDENCE = 0.90
+
+_DIGITISH = re.compile(r"^[\s\d.,，。%％+\-−OoIlSBZ|/]+$")
+_LOOKALIKE = re.compile(r"[OoIlSBZ|]")
+
+
+def number_doubt(text: str) -> str | None:
+    """Why an OCR'd cell that should hold a number looks misread, or None: letters that
+    look like digits among digits (`8O`, `o0`, `l5`), a percent sign not at the end
+    (`%0`), two decimal points, a leading or trailing point. Says why; corrects nothing."""
+    t = "".join(text.split())
+    if not t or not any(ch.isdigit() for ch in t):
+        return None
+    if _DIGITISH.match(t) and _LOOKALIKE.search(t):
+        return f"letters among digits in {text!r}"
+    if re.search(r"[%％].", t):
+        return f"percent sign inside the number {text!r}"
+    if t.count(".") > 1:
+        return f"more than one decimal point in {text!r}"
+    if t.startswith(".") or t.endswith(".") or ".%" in t:
+        return f"decimal point without digits on one side in {text!r}"
+    if re.search(r"\d[^\d.,%％\-−]+\d", t) and not re.search(r"[\u4e00-\u9fff]", t):
+        return f"stray characters among digits in {text!r}"
+    return None
+
+
+def ocr_doubt(text: str, confidence: float | None) -> str | None:
+    """The warning message for an OCR'd value, or None when it reads cleanly."""
+    if confidence is None:
+        return None
+    why = number_doubt(text)
+    if why:
+        return f"OCR: {why}"
+    if confidence < LOW_CONFIDENCE:
+        return f"OCR: low recognition score {confidence:.2f} for {text!r}"
+    return None
