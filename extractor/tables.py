@@ -27,6 +27,7 @@ import yaml
 from .metrics import OTHER, SCHEMAS_DIR, is_ignored_column, load_metrics, metric_for, normalize_header
 from .model import BBox, Cell, Document, Paragraph, RawTable
 from .numbers import Parsed, parse_number
+from .readers.textlayer import ocr_doubt
 
 TableKind = Literal["data", "info", "layout"]
 ColumnRole = Literal["unit", "subunit", "label", "index", "value", "shared"]
@@ -81,6 +82,8 @@ class TableCell:
     col: int  # 1-based printed column
     page: int | None = None
     bbox: BBox | None = None  # PDF only: where the cell is printed on its page
+    confidence: float | None = None  # OCR only: lowest recognition score of its characters
+    low_confidence: bool = False  # OCR only: a likely misread (readers.textlayer.ocr_doubt); the audit never blames it
 
 
 @dataclass
@@ -983,6 +986,7 @@ def _assemble(pieces: list[_Piece], number: int) -> LogicalTable:
         for c in labels:
             if c >= twin[0]:
                 roles[c] = "label"
+    paths = distinct_paths(paths, roles)
     lt.columns = [Column(key=c, path=paths[c], metric=metrics[c], role=roles[c], col=c + 1) for c in range(width)]
 
     value_cols = [c for c in range(width) if roles[c] in ("value", "shared")]
@@ -996,6 +1000,24 @@ def _assemble(pieces: list[_Piece], number: int) -> LogicalTable:
     return lt
 
 
+def distinct_paths(paths: list[tuple[str, ...]], roles: dict[int, ColumnRole]) -> list[tuple[str, ...]]:
+    """Value columns printed under one header path (a score sheet's six 得分) take the header
+    they close: the value column just left of a 得分 is what it scores (提前率（10分） / 得分), and
+    a top-level 得分 after a group scores the group (解决率情况（35分） / 得分). Paths printed once
+    stay as printed, and so does a duplicate this cannot tell apart."""
+    values = [c for c in sorted(roles) if roles[c] == "value" and paths[c]]
+    printed = Counter(paths[c] for c in values)
+    out = list(paths)
+    for c in values:
+        left = paths[c - 1] if c > 0 else ()
+        if printed[paths[c]] < 2 or roles.get(c - 1) != "value" or not left or left == paths[c]:
+            continue
+        own = paths[c]
+        out[c] = (left[0], own[0]) if len(own) == 1 else own[:-1] + (left[-1], own[-1])
+    renamed = Counter(out[c] for c in values)
+    return [out[c] if renamed[out[c]] == 1 else paths[c] for c in range(len(paths))]
+
+
 def _value_cells(row: _Row, cols: Iterable[int]) -> dict[int, TableCell]:
     out = {}
     for c in cols:
@@ -1007,7 +1029,11 @@ def _value_cells(row: _Row, cols: Iterable[int]) -> dict[int, TableCell]:
             continue
         page = cell.page if cell is not None and cell.page is not None else row.page
         bbox = cell.bbox if cell is not None else None
-        out[c] = TableCell(text=text, parsed=parse_number(text), row=row.printed, col=c + 1, page=page, bbox=bbox)
+        conf = cell.confidence if cell is not None else None
+        doubt = ocr_doubt(text, conf) is not None
+        out[c] = TableCell(
+            text=text, parsed=parse_number(text), row=row.printed, col=c + 1, page=page, bbox=bbox, confidence=conf, low_confidence=doubt
+        )
     return out
 
 

@@ -78,7 +78,7 @@ def test_wanzai_share_of_towns():
 
 def test_wanzai_city_bureau_group_score_and_composite():
     found = seed("wanzai-2023-12")
-    group = one(found, table=6, unit_raw="城管局", column="得分", check="score_sum")
+    group = one(found, table=6, unit_raw="城管局", column="按期办结率情况（40分） / 得分", check="score_sum")
     assert (group["severity"], group["printed"], group["expected"]) == ("error", "38.73", "39.23")  # 9.23 + 30.00
     composite = one(found, table=6, unit_raw="城管局", column="综合得分（100分）")
     # 38.73 + 25.56 + 10.00 + 5 + 4.85 + 5.00 + 0.00 = 89.14

@@ -56,8 +56,14 @@ def test_two_level_header_paths_keep_group_and_leaf():
     assert "按期办结率情况（40分） / 提前率（10分）" in headers
     assert "按期办结率情况（40分） / 按期办结率（30分）" in headers
     assert "解决率情况（35分） / 已解决件数" in headers
-    # 得分 is printed six times; the two inside a group keep the group in their path
-    assert headers.count("按期办结率情况（40分） / 得分") == 2
+    # 得分 is printed six times (twice inside the group, four times on its own): each path names
+    # what it scores, the column to its left, so that no two columns share a path
+    assert "按期办结率情况（40分） / 提前率（10分） / 得分" in headers
+    assert "按期办结率情况（40分） / 按期办结率（30分） / 得分" in headers
+    assert "按期办结率情况（40分） / 得分" in headers  # the group's score: 提前率得分 + 按期办结率得分
+    assert "解决率情况（35分） / 得分" in headers and "满意度情况（10分） / 得分" in headers
+    assert len(set(headers)) == len(headers)
+    assert {c.metric for c in annex2.columns if c.path[-1] == "得分"} == {"score_part"}
     early = next(c for c in annex2.columns if c.header == "按期办结率情况（40分） / 提前率（10分）")
     assert early.metric == "early_rate"
     # 高村镇 9 | 12 | 90 | 86.67% | 9.63 …  (seed 附件2, first row)
