@@ -74,7 +74,9 @@ def main() -> None:
     if why:
         sys.exit(f"cannot run: {why}")
     entries = json.loads((SCANS / "scans.json").read_text(encoding="utf-8"))
-    entries = [e for e in entries if (not args.dpi or e["dpi"] in args.dpi) and (not args.slug or e["slug"] in args.slug)]
+    entries = [
+        e for e in entries if not e.get("small") and (not args.dpi or e["dpi"] in args.dpi) and (not args.slug or e["slug"] in args.slug)
+    ]
     t0 = time.perf_counter()
     ocr._get_engine()  # model load, once per process: not counted per page
     print(f"model load: {time.perf_counter() - t0:.1f} s")

@@ -30,6 +30,7 @@ from .readers.textlayer import LOW_CONFIDENCE, number_doubt, ocr_doubt  # noqa: 
 MIN_DPI, MAX_DPI, DEFAULT_DPI = 200, 300, 200  # render scans at their own resolution, within these bounds
 MAX_SKEW = 3.0  # degrees searched for the deskew
 RULE_INCH = 0.25  # a ruling line is at least this long (shorter runs are strokes of characters)
+WORD_GAP = 0.6  # a gap wider than this share of the line height cuts a detected line in two
 
 _engine = None
 _engine_lock = threading.Lock()
@@ -43,6 +44,11 @@ def unavailable() -> str | None:
     """Why OCR cannot run here, or None when it can."""
     if disabled():
         return "OCR switched off (BULLETIN_OCR=off)"
+    return missing()
+
+
+def missing() -> str | None:
+    """Why the OCR engine cannot be imported (the `[ocr]` extra is absent), or None."""
     try:
         import onnxruntime  # noqa: F401
         import rapidocr  # noqa: F401
@@ -170,20 +176,36 @@ class OcrPage:
 
 
 def _glyphs(lines, dpi: float) -> list[Box]:
-    """Recognised characters as Boxes in points. The detector pads a line's box above
-    and below; trimming a sixth each side brings it near the glyph height, which the
-    grid code measures its gaps in."""
+    """Recognised text as Boxes in points: each detected line cut into runs at gaps wider
+    than WORD_GAP of its height (two cells the detector took as one line), each run one
+    Box. The recogniser's per-character boxes are too rough for the glyph-gap rules of
+    a text layer (they would put spaces inside `97.1`), so spaces come only from the
+    recogniser's own text. The detector pads a line's box above and below; trimming a
+    sixth each side brings it near the glyph height the grid code measures gaps in.
+    A run's score is its lowest character score."""
     k = 72.0 / dpi
     out: list[Box] = []
     for _text, _score, chars in lines:
-        prev_x1 = None
-        for ch, s, (x0, top, x1, bottom) in chars:
-            if not ch.strip():
+        runs: list[list[tuple[str, float, tuple[float, float, float, float]]]] = []
+        for ch, s, bx in chars:
+            h = bx[3] - bx[1]
+            if runs and ch.strip() and bx[0] - runs[-1][-1][2][2] <= WORD_GAP * h:
+                runs[-1].append((ch, s, bx))
+            elif ch.strip():
+                runs.append([(ch, s, bx)])
+            elif runs:
+                runs[-1].append((" ", s, bx))  # a space the recogniser read stays in the run
+        for run in runs:
+            text = "".join(ch for ch, _, _ in run).strip()
+            if not text:
                 continue
+            x0 = min(bx[0] for _, _, bx in run)
+            x1 = max(bx[2] for _, _, bx in run)
+            top = min(bx[1] for _, _, bx in run)
+            bottom = max(bx[3] for _, _, bx in run)
             pad = (bottom - top) / 6
-            space = prev_x1 is not None and x0 - prev_x1 > (bottom - top) * 0.5
-            out.append(Box(ch, x0 * k, (top + pad) * k, x1 * k, (bottom - pad) * k, space, score=s))
-            prev_x1 = x1
+            score = min(s for ch, s, _ in run if ch.strip())
+            out.append(Box(text, x0 * k, (top + pad) * k, x1 * k, (bottom - pad) * k, score=score))
     return out
 
 
@@ -235,7 +257,7 @@ def _native_dpi(page) -> float | None:
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         try:
             px_w, px_h = obj.get_px_size()
-            x0, y0, x1, y1 = obj.get_pos()
+            x0, y0, x1, y1 = obj.get_bounds()
         except Exception:
             continue
         w_in, h_in = abs(x1 - x0) / 72, abs(y1 - y0) / 72
