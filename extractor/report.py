@@ -15,7 +15,6 @@ Every string taken from a document goes through Jinja2's autoescape: a unit name
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import math
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .batch import file_sha256
 from .compare import read_tables
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -253,18 +253,10 @@ def find_source(source: str, sha256: str = "", search: Sequence[str | Path] = ()
     candidates = [Path(source)] + [Path(d) / source for d in search] + [Path(d) / Path(source).name for d in search]
     for path in candidates:
         if path.is_file():
-            if sha256 and _sha256(path) != sha256:
+            if sha256 and file_sha256(path) != sha256:
                 return None, f"source changed since extraction (SHA-256 differs): {path}"
             return path, ""
     return None, "source not found"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # ---------------------------------------------------------------- tables
