@@ -33,10 +33,10 @@ from extractor.values import table_values  # noqa: E402
 SCANS = ROOT / "fixtures" / "scans"
 
 
-def run_one(entry: dict) -> tuple[Score, int, int, int, int, float, int, list[str]]:
+def run_one(entry: dict, folder: Path = SCANS) -> tuple[Score, int, int, int, int, float, int, list[str]]:
     """Score, wrong values, wrong with a warning, right values, right with a warning,
     seconds, pages, and a line per wrong value."""
-    path = SCANS / entry["file"]
+    path = folder / entry["file"]
     t0 = time.perf_counter()
     doc = read(path)
     seconds = time.perf_counter() - t0
@@ -69,11 +69,12 @@ def main() -> None:
     ap.add_argument("--dpi", type=int, nargs="*", default=None, help="only these scan resolutions")
     ap.add_argument("--slug", nargs="*", default=None)
     ap.add_argument("--show", action="store_true", help="list every wrong value")
+    ap.add_argument("--scans", type=Path, default=SCANS, help="a folder made by make_scans.py --out (default: the committed scans)")
     args = ap.parse_args()
     why = ocr.unavailable()
     if why:
         sys.exit(f"cannot run: {why}")
-    entries = json.loads((SCANS / "scans.json").read_text(encoding="utf-8"))
+    entries = json.loads((args.scans / "scans.json").read_text(encoding="utf-8"))
     entries = [
         e for e in entries if not e.get("small") and (not args.dpi or e["dpi"] in args.dpi) and (not args.slug or e["slug"] in args.slug)
     ]
@@ -83,7 +84,7 @@ def main() -> None:
     print(f"{'scan':32s} {'P':>6s} {'R':>6s} {'F1':>6s} {'found':>6s} {'expect':>6s} {'wrong':>6s} {'warned':>7s} {'s/page':>7s}")
     totals: dict[int, list] = {}
     for e in entries:
-        s, wrong, ww, right, rw, secs, pages, lines = run_one(e)
+        s, wrong, ww, right, rw, secs, pages, lines = run_one(e, args.scans)
         print(
             f"{e['file']:32s} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.n_found:6d} {s.n_expected:6d} "
             f"{wrong:6d} {ww:7d} {secs / max(pages, 1):7.1f}"

@@ -132,12 +132,23 @@ def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def ruling_edges(grey: np.ndarray, dpi: float) -> list[dict]:
+def ruling_edges(grey: np.ndarray, dpi: float, text_boxes: list[tuple[float, float, float, float]] = ()) -> list[dict]:
     """Horizontal and vertical ruling lines of a levelled page image, as pdfplumber edge
-    dicts in points: long thin runs of ink kept by a morphological opening."""
+    dicts in points: long thin runs of ink kept by a morphological opening. Ink inside
+    `text_boxes` (pixels, the recognised text lines) is ignored first: the aligned
+    strokes of small characters (规定办) can otherwise pass for a rule."""
     import cv2
 
     bw = _binary(grey)
+    if text_boxes:
+        bw = bw.copy()
+        h, w = bw.shape
+        for x0, top, x1, bottom in text_boxes:
+            inset = 0.2 * (bottom - top)  # the detector pads its boxes: a rule may run through the padding
+            a, b = max(0, round(top + inset)), min(h, round(bottom - inset))
+            c, d = max(0, round(x0 + inset)), min(w, round(x1 - inset))
+            if a < b and c < d:
+                bw[a:b, c:d] = 0
     length = max(10, int(RULE_INCH * dpi))
     k = 72.0 / dpi
     edges: list[dict] = []
@@ -246,7 +257,12 @@ def ocr_image(grey: np.ndarray, dpi: float) -> OcrPage:
         notes.append(f"scanned sideways or upside down: read turned {turned}° counter-clockwise")
     h, w = grey.shape
     k = 72.0 / dpi
-    return OcrPage(_glyphs(lines, dpi), ruling_edges(grey, dpi), w * k, h * k, dpi, notes)
+    text_boxes = [
+        (min(b[0] for _, _, b in chars), min(b[1] for _, _, b in chars), max(b[2] for _, _, b in chars), max(b[3] for _, _, b in chars))
+        for _t, _s, chars in lines
+        if chars
+    ]
+    return OcrPage(_glyphs(lines, dpi), ruling_edges(grey, dpi, text_boxes), w * k, h * k, dpi, notes)
 
 
 def _native_dpi(page) -> float | None:

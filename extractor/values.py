@@ -3,13 +3,14 @@
 One value row per printed number or grade in a data table's value columns, with
 its provenance (page, table, printed row and column) and its header path and
 metric. Damaged rows give a finding instead of values; non-data tables give nothing.
-An OCR'd value that reads doubtfully (low recognition score, letters among digits)
-gives an `ocr_low_confidence` warning beside its value, which is kept as read.
+An OCR'd value that reads doubtfully (low recognition score, letters among digits, or
+a unit name or header whose numbers break the digit checks) gives an
+`ocr_low_confidence` warning beside its value, which is kept as read.
 """
 
 from __future__ import annotations
 
-from .readers.textlayer import ocr_doubt
+from .readers.textlayer import label_doubt, ocr_doubt
 from .tables import LogicalTable
 
 
@@ -63,6 +64,13 @@ def table_values(tables: list[LogicalTable], source: str, county: str = "", peri
                     }
                 )
                 doubt = ocr_doubt(cell.text, getattr(cell, "confidence", None))
+                if not doubt and getattr(cell, "confidence", None) is not None:
+                    # a misread unit name or header puts a right number in the wrong place
+                    for label, what in ((row.unit_raw, "unit name"), (column.header, "column header")):
+                        why = label_doubt(label)
+                        if why:
+                            doubt = f"OCR: the {what} looks misread: {why}"
+                            break
                 if doubt:
                     # an OCR misread is not the bulletin's error: a warning, and the value stays as read
                     findings.append(

@@ -19,7 +19,7 @@ import pytest
 
 from extractor import ocr
 from extractor.readers import read
-from extractor.readers.textlayer import number_doubt, ocr_doubt
+from extractor.readers.textlayer import label_doubt, number_doubt, ocr_doubt
 from extractor.tables import build_tables
 from extractor.values import table_values
 
@@ -89,7 +89,8 @@ def test_without_ocr_a_scan_needs_ocr_and_says_why(monkeypatch) -> None:
     monkeypatch.setenv("BULLETIN_OCR", "off")
     doc = read(ROOT / "fixtures" / "needs_ocr" / "wengyuan-2022-06-scan.pdf")
     assert doc.status == "needs_ocr"
-    assert any("BULLETIN_OCR=off" in n for n in doc.notes)
+    assert len(doc.notes) == 4  # one per page, saying why it was not OCRed
+    assert all("image-only page (no text layer); not OCRed: OCR switched off (BULLETIN_OCR=off)" in n for n in doc.notes), doc.notes
 
 
 def test_text_layer_cells_carry_no_confidence() -> None:
@@ -137,3 +138,10 @@ def test_number_doubt_flags_misreads_and_corrects_nothing(text: str, doubt: bool
     assert ocr_doubt(text, None) is None
     assert (ocr_doubt(text, 0.99) is not None) is doubt
     assert ocr_doubt("87.20%", 0.5) is not None
+
+
+def test_label_doubt_judges_only_the_numbers_in_a_header_or_unit_name() -> None:
+    assert label_doubt("满意度情况（10.分）")  # a speck read as a decimal point
+    assert label_doubt("得分（1O分）")
+    for fine in ("满意度情况（10分）", "提前率\n（10分）", "按期办结率情况（40分） / 提前率（10分）", "国家税务总局 白水县税务局", "A类"):
+        assert label_doubt(fine) is None, fine

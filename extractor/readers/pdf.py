@@ -482,27 +482,24 @@ def read_pdf(path: str | Path, max_pages: int | None = None, max_ocr_pages: int 
         miner.close()
 
 
-def _ocr_page(pdf: pdfium.PdfDocument, index: int, page_no: int, reason: str, budget: int, notes: list[str]) -> PageContent | None:
+def _ocr_page(pdf: pdfium.PdfDocument, index: int, page_no: int, reason: str, notes: list[str]) -> tuple[PageContent | None, str]:
     """The page read by OCR (the `[ocr]` extra), as a PageContent for the same layout
-    code as a text layer; None when OCR is not installed, switched off, or fails."""
+    code as a text layer; else None and why not (not installed, switched off, failed)."""
     from .. import ocr
 
     why = ocr.unavailable()
     if why:
-        if why not in " ".join(notes):
-            notes.append(why)
-        return None
+        return None, why
     page = pdf[index]
     try:
         result = ocr.ocr_pdf_page(page)
     except Exception as exc:  # never crash on one odd page
-        notes.append(f"page {page_no}: OCR failed: {type(exc).__name__}: {exc}")
-        return None
+        return None, f"OCR failed: {type(exc).__name__}: {exc}"
     finally:
         page.close()
     notes.append(f"page {page_no}: {reason}; " + "; ".join(result.notes))
     n = len(result.glyphs)
-    return PageContent("ocr", result.glyphs, result.edges, 1.0, TextCheck(True, n, 0), result.width, result.height, n)
+    return PageContent("ocr", result.glyphs, result.edges, 1.0, TextCheck(True, n, 0), result.width, result.height, n), ""
 
 
 def _read_pages(path: Path, pdf: pdfium.PdfDocument | None, miner: _Miner, n_pages: int, notes: list[str], ocr_pages: int = 0) -> Document:
@@ -544,9 +541,14 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument | None, miner: _Miner, n_pag
         else:
             reason = page_needs_ocr(content.check, content.image_cover)
         if reason:
-            ocr_content = _ocr_page(pdf, index, page_no, reason, ocr_pages, notes) if pdf is not None and ocr_pages else None
+            if pdf is None:
+                ocr_content, why_no_ocr = None, ""
+            elif ocr_pages <= 0:
+                ocr_content, why_no_ocr = None, "over the OCR page limit"
+            else:
+                ocr_content, why_no_ocr = _ocr_page(pdf, index, page_no, reason, notes)
             if ocr_content is None:
-                ocr[page_no] = reason
+                ocr[page_no] = f"{reason}; not OCRed: {why_no_ocr}" if why_no_ocr else reason
                 continue
             ocr_pages -= 1
             content = ocr_content

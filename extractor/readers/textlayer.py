@@ -171,6 +171,20 @@ def number_doubt(text: str) -> str | None:
     return None
 
 
+_NUMBERISH_RUN = re.compile(r"[0-9OoIlSBZ|.,%％]+")
+
+
+def label_doubt(text: str) -> str | None:
+    """Why a unit name or column header read by OCR looks misread, or None: a number
+    inside it breaks the digit checks (`（10.分）`, `（1O分）`). Words are not judged."""
+    for run in _NUMBERISH_RUN.findall(text):
+        if any(ch.isdigit() for ch in run):
+            why = number_doubt(run)
+            if why:
+                return why
+    return None
+
+
 def ocr_doubt(text: str, confidence: float | None) -> str | None:
     """The warning message for an OCR'd value, or None when it reads cleanly."""
     if confidence is None:
