@@ -31,6 +31,7 @@ MIN_DPI, MAX_DPI, DEFAULT_DPI = 200, 300, 200  # render scans at their own resol
 MAX_SKEW = 3.0  # degrees searched for the deskew
 RULE_INCH = 0.25  # a ruling line is at least this long (shorter runs are strokes of characters)
 WORD_GAP = 0.6  # a gap wider than this share of the line height cuts a detected line in two
+UPRIGHT_SCORE = 0.95  # a page whose median line score is lower is also read upside down, keeping the better read
 
 _engine = None
 _engine_lock = threading.Lock()
@@ -58,7 +59,7 @@ def missing() -> str | None:
 
 
 class _Engine:
-    """RapidOCR behind one call: image -> [(line text, line score, [(char, score, box), ...])],
+    """RapidOCR behind one call: image -> [(line text, line score, [(char, score, box), ...], line box)],
     boxes as (x0, top, x1, bottom) in pixels."""
 
     def __init__(self) -> None:
@@ -66,18 +67,19 @@ class _Engine:
 
         self.ocr = RapidOCR(params={"Global.log_level": "error"})
 
-    def __call__(self, img: np.ndarray) -> list[tuple[str, float, list[tuple[str, float, tuple[float, float, float, float]]]]]:
+    def __call__(self, img: np.ndarray) -> list[tuple]:
         rgb = np.dstack([img] * 3) if img.ndim == 2 else img
         out = self.ocr(rgb, use_cls=False, return_word_box=True, return_single_char_box=True)
         if out.txts is None:
             return []
         lines = []
-        for text, score, words in zip(out.txts, out.scores, out.word_results, strict=False):
+        for text, score, words, quad in zip(out.txts, out.scores, out.word_results, out.boxes, strict=False):
             chars = []
-            for ch, s, quad in words:
-                xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+            for ch, s, q in words:
+                xs, ys = [p[0] for p in q], [p[1] for p in q]
                 chars.append((ch, float(s), (min(xs), min(ys), max(xs), max(ys))))
-            lines.append((text, float(score), chars))
+            box = (float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
+            lines.append((text, float(score), chars, box))
         return lines
 
 
@@ -196,7 +198,7 @@ def _glyphs(lines, dpi: float) -> list[Box]:
     A run's score is its lowest character score."""
     k = 72.0 / dpi
     out: list[Box] = []
-    for _text, _score, chars in lines:
+    for _text, _score, chars, _box in lines:
         runs: list[list[tuple[str, float, tuple[float, float, float, float]]]] = []
         for ch, s, bx in chars:
             h = bx[3] - bx[1]
@@ -222,20 +224,19 @@ def _glyphs(lines, dpi: float) -> list[Box]:
 
 def _upright_candidates(lines) -> list[int]:
     """Turns (counter-clockwise degrees) worth trying when the first read looks sideways
-    or upside down: most line boxes taller than wide, or low scores overall."""
-    boxes = [(c[0][2], c[-1][2]) for _t, _s, c in lines if len(c) >= 2]
-    if boxes:
-        tall = sum(1 for a, b in boxes if (max(a[3], b[3]) - min(a[1], b[1])) > 2 * (max(a[2], b[2]) - min(a[0], b[0])))
-        if tall > len(boxes) / 2:
-            return [90, 270]
-    scores = [s for _t, s, _c in lines]
-    if not scores or float(np.median(scores)) < 0.8:
+    (most text-line boxes taller than wide) or upside down (low scores overall)."""
+    tall = sum(1 for *_, (x0, top, x1, bottom) in lines if bottom - top > 1.5 * (x1 - x0))
+    wide = sum(1 for *_, (x0, top, x1, bottom) in lines if x1 - x0 > 1.5 * (bottom - top))
+    if tall > wide:
+        return [90, 270]
+    scores = [s for _t, s, *_ in lines]
+    if scores and float(np.median(scores)) < UPRIGHT_SCORE:
         return [180]
     return []
 
 
 def _quality(lines) -> float:
-    return sum(s * len(c) for _t, s, c in lines)
+    return sum(s * len(c) for _t, s, c, _b in lines)
 
 
 def ocr_image(grey: np.ndarray, dpi: float) -> OcrPage:
@@ -257,11 +258,7 @@ def ocr_image(grey: np.ndarray, dpi: float) -> OcrPage:
         notes.append(f"scanned sideways or upside down: read turned {turned}° counter-clockwise")
     h, w = grey.shape
     k = 72.0 / dpi
-    text_boxes = [
-        (min(b[0] for _, _, b in chars), min(b[1] for _, _, b in chars), max(b[2] for _, _, b in chars), max(b[3] for _, _, b in chars))
-        for _t, _s, chars in lines
-        if chars
-    ]
+    text_boxes = [box for *_, box in lines]
     return OcrPage(_glyphs(lines, dpi), ruling_edges(grey, dpi, text_boxes), w * k, h * k, dpi, notes)
 
 

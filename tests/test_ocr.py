@@ -78,6 +78,22 @@ def test_small_scan_is_read_by_ocr_into_the_fixture_values(small_doc) -> None:
 
 @pytest.mark.ocr
 @needs_ocr_extra
+def test_a_page_scanned_upside_down_is_read_upright() -> None:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(SCANS / SMALL["file"]))
+    try:
+        grey = np.asarray(pdf[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L"))
+    finally:
+        pdf.close()
+    page = ocr.ocr_image(np.ascontiguousarray(np.rot90(grey, 2)), 200)
+    assert any("read turned 180°" in n for n in page.notes), page.notes
+    text = "".join(b.text for b in page.glyphs)
+    assert "第一季度各镇办工单办理情况" in text and "城关街道办" in text
+
+
+@pytest.mark.ocr
+@needs_ocr_extra
 def test_ocr_switched_off_reports_needs_ocr(monkeypatch) -> None:
     monkeypatch.setenv("BULLETIN_OCR", "off")
     doc = read(SCANS / SMALL["file"])
