@@ -70,6 +70,7 @@ class ResultStore:
         self.outdir = outdir
         self.manifest_path = outdir / STATE_DIR / MANIFEST
         self.done: set[tuple[str, str]] = set()  # (source, sha256) already written
+        self._committed: dict[str, int] = {}  # size of each CSV after the last finished input
         self._check(force)
         (outdir / STATE_DIR).mkdir(parents=True, exist_ok=True)
         resuming = self.manifest_path.exists()
@@ -125,6 +126,7 @@ class ResultStore:
             if "sha256" in entry:
                 self.done.add((entry["source"], entry["sha256"]))
         sizes: dict[str, int] = entries[-1]["sizes"]
+        self._committed = dict(sizes)
         for name, size in sizes.items():
             path = self.outdir / name
             if not path.exists() or path.stat().st_size < size:
@@ -136,6 +138,7 @@ class ResultStore:
         for fh in self._files.values():
             fh.flush()
         entry["sizes"] = {f"{t}.csv": self._files[t].tell() for t in TABLES}
+        self._committed = entry["sizes"]  # before the manifest line: an interruption in between only loses rows a resume redoes
         self._manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._manifest.flush()
 
@@ -160,6 +163,13 @@ class ResultStore:
         for fh in self._files.values():
             fh.close()
         self._manifest.close()
+        # Ctrl-C (or any error) in the middle of write(): cut the rows of that unfinished input now,
+        # so the CSVs hold exactly the finished inputs, not only after a resume
+        for name, size in self._committed.items():
+            path = self.outdir / name
+            if path.stat().st_size > size:
+                with path.open("r+b") as fh:
+                    fh.truncate(size)
         package = json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
         (self.outdir / "datapackage.json").write_text(package, encoding="utf-8")
 

@@ -213,3 +213,24 @@ def test_a_run_without_format_says_which_earlier_derived_files_are_behind(tmp_pa
     result = runner.invoke(main, ["extract", str(inputs), "-o", str(out), "--workers", "0", "--format", "json"])
     assert "0 files processed" in result.output and "earlier" not in result.output
     assert len(json.loads((out / "bulletins.json").read_text(encoding="utf-8"))) == 2  # a rerun with nothing new still exports
+
+
+def test_rows_of_an_input_cut_off_mid_write_are_removed_when_the_store_closes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    store = ResultStore(out)
+    store.write(BulletinResult(bulletin={"source": "a", "status": "ok"}, values=[{"source": "a", "text": "1"}]), sha256="1" * 64)
+    real = store._write_rows
+
+    def ctrl_c_after_values(table: str, rows: list[dict]) -> None:
+        real(table, rows)
+        if table == "values":
+            raise KeyboardInterrupt  # Ctrl-C between this input's tables
+
+    store._write_rows = ctrl_c_after_values
+    with pytest.raises(KeyboardInterrupt):
+        store.write(BulletinResult(bulletin={"source": "b", "status": "ok"}, values=[{"source": "b", "text": "2"}]), sha256="2" * 64)
+    store.close()
+    assert [r["source"] for r in _rows(out / "bulletins.csv")] == ["a"]
+    assert [r["source"] for r in _rows(out / "values.csv")] == ["a"]
+    with ResultStore(out) as again:
+        assert again.is_done("a", "1" * 64) and not again.is_done("b", "2" * 64)

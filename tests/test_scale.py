@@ -87,6 +87,7 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_completes_without_duplicates(
 
     first = _rows(out / "bulletins.csv")
     assert 3 <= len(first) < n
+    assert len(first) == len(manifest.read_text(encoding="utf-8").splitlines()) - 1  # only finished inputs, none half-written
     assert {r["status"] for r in first} == {"ok"}  # interrupted files are not recorded as failed
     assert (out / "datapackage.json").exists()
 
