@@ -96,11 +96,13 @@ def _judge_with(conventions: Sequence[Convention], column: Hashable):
         fitting = fitting_conventions(printed, exact, conventions)
         # 0 of anything is 0%, and (N − 0)/N is 100% whatever N: no evidence for the rule
         informative = k != 0
-        shown = format_number(exact, printed.decimals, True)
-        if rule.complement:
-            detail = f"({n} − {k})/{n} = {shown}"
-        else:
-            detail = f"{k}/{n} = {shown}"
+
+        def shown() -> str:
+            return format_number(exact, printed.decimals, True)
+
+        def detail() -> str:
+            return f"({n} − {k})/{n} = {shown()}" if rule.complement else f"{k}/{n} = {shown()}"
+
         return Verdict("fit" if fitting else "miss", informative, fitting, shown, detail)
 
     return judge

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal
 
 from ..numbers import parse_number
@@ -46,9 +47,14 @@ class Printed:
     decimals: int
     percent: bool = False
 
-    @property
+    @cached_property
     def exact(self) -> Fraction:
         return Fraction(self.value)
+
+    @cached_property
+    def approx(self) -> float:
+        """The value as a float: only for ruling out what is far off, never for deciding a fit."""
+        return float(self.value)
 
     @property
     def half(self) -> Fraction:
@@ -129,6 +135,10 @@ def fitting_conventions(printed: Printed, exact: Fraction, conventions: Iterable
     """Which conventions turn the exact value into the printed one (empty: a mismatch).
 
     For a percentage, `exact` is in percent units too (13/15 → Fraction(260, 3))."""
+    # No convention moves a value by a whole printed unit: a value further off than that fits
+    # none, and most candidate rules tried on a column are that far off (cheap floats first).
+    if abs(float(exact) - printed.approx) > 1.01 * 10.0**-printed.decimals + 1e-9:
+        return frozenset()
     target = printed.exact
     return frozenset(c for c in conventions if round_fraction(exact, printed.decimals, c) == target)
 

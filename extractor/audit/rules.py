@@ -24,15 +24,31 @@ MIN_FITS = 3
 MIN_SHARE = 0.75
 
 
+Text = str | Callable[[], str]  # a message part, or how to make it when it is read
+
+
+def _text(part: Text) -> str:
+    return part() if callable(part) else part
+
+
 @dataclass
 class Verdict:
-    """How one row fares under one rule."""
+    """How one row fares under one rule. Most candidate rules miss most rows and their
+    messages are never shown, so the message parts may be given as callables."""
 
     status: Status
     informative: bool = True  # False: fits whatever the rule (0 of anything is 0%)
     conventions: frozenset[str] = frozenset()
-    expected: str = ""  # what the rule gives, as it would be printed
-    detail: str = ""  # the arithmetic, for the message
+    expected_text: Text = ""  # what the rule gives, as it would be printed
+    detail_text: Text = ""  # the arithmetic, for the message
+
+    @property
+    def expected(self) -> str:
+        return _text(self.expected_text)
+
+    @property
+    def detail(self) -> str:
+        return _text(self.detail_text)
 
 
 @dataclass

@@ -48,6 +48,11 @@ def _sum_text(values: Sequence[Printed], signs: Sequence[int]) -> str:
 def fits_sum(total: Printed, parts: Sequence[Printed], signs: Sequence[int] | None = None, modes: Sequence[Mode] = MODES) -> bool:
     """Can the printed total be the (rounded) sum of the printed parts under one of `modes`?"""
     signs = list(signs) if signs is not None else [1] * len(parts)
+    # Each printed part is off by less than its last digit: a total further off than all those
+    # digits together fits under no mode (cheap floats before exact intervals).
+    slack = sum(10.0**-p.decimals for p in parts) + 10.0**-total.decimals
+    if abs(sum(p.approx * s for p, s in zip(parts, signs, strict=True)) - total.approx) > 1.01 * slack + 1e-9:
+        return False
     return any(overlaps(sum_interval(parts, mode, signs), total.bounds(mode)) for mode in modes)
 
 
@@ -205,11 +210,15 @@ def _judge_sum(rule: SumRule, row: Row) -> Verdict | None:
     if not any(row.get(k) is not None for k in rule.parts):
         return Verdict("na")
     ok = fits_sum(total, parts, rule.signs, rule.modes)
-    exact = sum((p.exact * s for p, s in zip(parts, rule.signs, strict=True)), Fraction(0))
-    decimals = max(_decimals(parts), total.decimals)
-    shown = format_number(exact, decimals)
     informative = total.value != 0
-    return Verdict("fit" if ok else "miss", informative, frozenset(rule.modes), shown, f"{_sum_text(parts, rule.signs)} = {shown}")
+
+    def shown() -> str:
+        exact = sum((p.exact * s for p, s in zip(parts, rule.signs, strict=True)), Fraction(0))
+        return format_number(exact, max(_decimals(parts), total.decimals))
+
+    return Verdict(
+        "fit" if ok else "miss", informative, frozenset(rule.modes), shown, lambda: f"{_sum_text(parts, rule.signs)} = {shown()}"
+    )
 
 
 def _runs(order: list[Column], target_index: int) -> list[list[Column]]:
