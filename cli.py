@@ -45,6 +45,7 @@ def read_limit_options(command):
     for name, kind, help_text in reversed(
         [
             ("max_pages", click.IntRange(min=1), "PDF pages of one file."),
+            ("max_ocr_pages", click.IntRange(min=0), "Scanned pages OCRed in one file ([ocr] extra); the rest are needs_ocr."),
             ("max_cells", click.IntRange(min=1), "Table cells of one file."),
             ("max_input_mb", click.FloatRange(min=0.001), "Size of a text or HTML file, in MB."),
             ("max_xml_part_mb", click.FloatRange(min=0.001), "Inflated size of one DOCX XML part, in MB."),

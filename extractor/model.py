@@ -32,6 +32,7 @@ class ReadLimits:
     max_xml_part_mb: float = 32  # a DOCX XML part: parsed into a tree many times its size
     max_zip_total_mb: float = 400  # all DOCX members together
     max_pages: int = 2000
+    max_ocr_pages: int = 50  # pages OCRed in one file (seconds each); the rest are reported needs_ocr
     max_cells: int = 100_000  # table cells in the whole document
 
 

@@ -5,6 +5,7 @@ are `needs_ocr` with no values."""
 import csv
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli import main
@@ -27,7 +28,8 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def test_bad_files_fail_cleanly_and_the_batch_goes_on(tmp_path: Path) -> None:
+def test_bad_files_fail_cleanly_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BULLETIN_OCR", "off")  # with the [ocr] extra the scans would be read (tests/test_ocr.py)
     good = FIX / "bulletins" / "text" / "baishui-2024q1-gb18030.txt"  # GB18030 must be decoded, not failed
     result = CliRunner().invoke(
         main, ["extract", str(FIX / "bad"), str(FIX / "needs_ocr"), str(good), "-o", str(tmp_path), "--workers", "2"]

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from extractor import ocr
+from extractor.model import ReadLimits
 from extractor.readers import read
 from extractor.readers.textlayer import label_doubt, number_doubt, ocr_doubt
 from extractor.tables import build_tables
@@ -99,6 +100,15 @@ def test_ocr_switched_off_reports_needs_ocr(monkeypatch) -> None:
     doc = read(SCANS / SMALL["file"])
     assert doc.status == "needs_ocr" and not doc.blocks
     assert any("image-only page" in n for n in doc.notes)
+
+
+@pytest.mark.ocr
+@needs_ocr_extra
+def test_ocr_page_limit_reports_the_rest_as_needs_ocr(monkeypatch) -> None:
+    monkeypatch.delenv("BULLETIN_OCR", raising=False)
+    doc = read(SCANS / SMALL["file"], ReadLimits(max_ocr_pages=0))
+    assert doc.status == "needs_ocr" and not doc.blocks
+    assert any("not OCRed: over the OCR page limit (--max-ocr-pages)" in n for n in doc.notes), doc.notes
 
 
 def test_without_ocr_a_scan_needs_ocr_and_says_why(monkeypatch) -> None:

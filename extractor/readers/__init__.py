@@ -63,7 +63,7 @@ def _read(path: Path, limits: ReadLimits) -> Document:
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, max_pages=limits.max_pages)
+        return read_pdf(path, max_pages=limits.max_pages, max_ocr_pages=limits.max_ocr_pages)
     if fmt == "docx":
         if not zipfile.is_zipfile(path):
             raise ReadError("corrupt or truncated ZIP container")

@@ -544,7 +544,7 @@ def _read_pages(path: Path, pdf: pdfium.PdfDocument | None, miner: _Miner, n_pag
             if pdf is None:
                 ocr_content, why_no_ocr = None, ""
             elif ocr_pages <= 0:
-                ocr_content, why_no_ocr = None, "over the OCR page limit"
+                ocr_content, why_no_ocr = None, "over the OCR page limit (--max-ocr-pages)"
             else:
                 ocr_content, why_no_ocr = _ocr_page(pdf, index, page_no, reason, notes)
             if ocr_content is None:
