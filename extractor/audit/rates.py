@@ -92,13 +92,15 @@ def _judge_with(conventions: Sequence[Convention], column: Hashable):
             return Verdict("na")
         if rule.total is not None and row.is_total:
             return Verdict("na")  # a total's share of itself proves nothing
-        exact = _exact(rule, k, n)
-        fitting = fitting_conventions(printed, exact, conventions)
+        # Most candidate rules miss by far more than a printed digit: floats say so before
+        # fitting_conventions does exact arithmetic (which alone decides a fit).
+        near = abs(100.0 * (n - k if rule.complement else k) / n - printed.approx) <= 1.01 * 10.0**-printed.decimals + 1e-9
+        fitting = fitting_conventions(printed, _exact(rule, k, n), conventions) if near else frozenset()
         # 0 of anything is 0%, and (N − 0)/N is 100% whatever N: no evidence for the rule
         informative = k != 0
 
         def shown() -> str:
-            return format_number(exact, printed.decimals, True)
+            return format_number(_exact(rule, k, n), printed.decimals, True)
 
         def detail() -> str:
             return f"({n} − {k})/{n} = {shown()}" if rule.complement else f"{k}/{n} = {shown()}"
