@@ -481,9 +481,6 @@ class Resolver:
             return Resolution("", "", "unresolved", 0.0, note="empty name")
         if s in self.d.aggregates:
             return Resolution("", self.d.aggregates[s], "aggregate", 100.0, note="group or total, not a body")
-        label = self.d.label_kind(s)
-        if label:
-            return Resolution("", label, "label", 100.0, note=f"a {label}, not a body")
         forms = self._forms(s)
         names = [f for f, _ in forms]
 
@@ -519,6 +516,11 @@ class Resolver:
         abbr = self._abbreviation(forms)
         if abbr and abbr.resolved:
             return abbr
+        # what no body matched may name a channel, type or category (电话, 投诉类, 市场管理类);
+        # only now, since channel words also stand in bodies' names (广电网络)
+        label = self.d.label_kind(s)
+        if label:
+            return Resolution("", label, "label", 100.0, note=f"a {label}, not a body")
         # 6. fuzzy: suggestion only
         return self._unresolved(self.fuzzy_form(forms), abbr or ambiguous)
 

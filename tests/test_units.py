@@ -349,3 +349,9 @@ def test_channel_type_and_category_labels_are_not_bodies(printed, kind):
 def test_a_body_whose_name_holds_a_channel_word_is_still_a_body():
     assert resolve("信访局").unit == "信访局"
     assert resolve("城管局").unit == "城市管理局"
+
+
+def test_a_body_named_with_a_channel_word_is_not_taken_for_a_channel():
+    """翁源 prints 广电网络 (the cable-TV company); 网络 is also a channel word in prose."""
+    res = resolve("广电网络")
+    assert (res.unit, res.unit_kind) == ("广电网络公司", "enterprise")
