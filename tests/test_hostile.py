@@ -38,10 +38,20 @@ def _rows(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def batch(cases: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def batch_run(cases: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     out = tmp_path_factory.mktemp("batch") / "out"
-    _extract(list(cases.values()), out, "--workers", "2")
-    return out
+    peak = _extract(list(cases.values()), out, "--workers", "2", "--format", "xlsx")
+    return out, peak
+
+
+@pytest.fixture(scope="module")
+def batch(batch_run: tuple[Path, int]) -> Path:
+    return batch_run[0]
+
+
+def test_every_case_stays_within_bounded_memory(batch_run: tuple[Path, int]) -> None:
+    """The largest process of the whole batch (every case, 2 workers) stays under 500 MB."""
+    assert batch_run[1] < 500, f"peak {batch_run[1]} MiB"
 
 
 def _status(batch: Path) -> dict[str, dict]:
@@ -82,6 +92,27 @@ def test_the_good_file_in_the_same_batch_comes_out_whole(batch: Path, cases: dic
 def test_formula_and_markup_unit_names_stay_faithful_text_in_csv(batch: Path) -> None:
     units = {r["unit_raw"] for r in _rows(batch / "values.csv") if Path(r["source"]).name == "injection.txt"}
     assert units == set(INJECTIONS)
+
+
+def test_formula_unit_names_are_text_cells_in_xlsx(batch: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(batch / "tables.xlsx")
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert set(INJECTIONS) <= texts  # every injected name is there, as text
+
+
+def test_markup_unit_names_are_escaped_in_the_report(batch: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    html = tmp_path / "report.html"
+    assert CliRunner().invoke(main, ["report", str(batch), "-o", str(html), "--no-crops"]).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<img src=x onerror" not in page and "<script>alert" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;局" in page
 
 
 def test_the_zip_bomb_stays_under_500_mb(cases: dict[str, Path], tmp_path: Path) -> None:
