@@ -197,13 +197,56 @@ def infer_rules(table: Table, totals: Iterable[Total] = ()) -> dict[Hashable, Ev
     out: dict[Hashable, Evaluation[RateRule]] = {}
     for column in rate_columns(table):
         judge = _judge_with(CONVENTIONS, column.key)
-        evaluations = [evaluate(rule, table.rows, judge) for rule in candidate_rules(table, column, totals)]
-        for evaluation in evaluations:
+        rows = _float_rows(table, column)
+        # A rule can fit at most the rows it comes within a printed digit of (largest remainder
+        # included); rules that cannot reach the best count found so far cannot be chosen.
+        bounded = [(_fit_bound(rule, rows), index, rule) for index, rule in enumerate(candidate_rules(table, column, totals))]
+        evaluated: list[tuple[int, Evaluation[RateRule]]] = []
+        most = 0
+        for bound, index, rule in sorted(bounded, key=lambda b: -b[0]):
+            if evaluated and bound < most:
+                break
+            evaluation = evaluate(rule, table.rows, judge)
             _largest_remainder_fits(table, column, evaluation)
-        chosen = best(evaluations, _preference(table, column))
+            evaluated.append((index, evaluation))
+            most = max(most, evaluation.fits)
+        chosen = best([e for _, e in sorted(evaluated, key=lambda ie: ie[0])], _preference(table, column))
         if chosen is not None:
             out[column.key] = chosen
     return out
+
+
+def _float_rows(table: Table, column: Column) -> list[tuple[dict, float, float, bool]]:
+    """Per row with a percentage in `column`: its whole-number cells, the percentage, the
+    tolerance of one printed digit, and whether it is a total row (floats: bounds only)."""
+    out = []
+    for row in table.rows:
+        printed = row.get(column.key)
+        if printed is None or not printed.percent:
+            continue
+        ints = {key: int(cell.value) for key, cell in row.cells.items() if cell.is_integer}
+        out.append((ints, printed.approx, 1.01 * 10.0**-printed.decimals + 1e-9, row.is_total))
+    return out
+
+
+def _fit_bound(rule: RateRule, rows: list[tuple[dict, float, float, bool]]) -> int:
+    """How many informative rows the rule could fit at most: those within a printed digit."""
+    count = 0
+    for ints, printed, tolerance, is_total in rows:
+        k = ints.get(rule.numerator)
+        if not k:
+            continue
+        if rule.total is not None:
+            if is_total:
+                continue
+            n = rule.total.value
+        else:
+            n = ints.get(rule.denominator)
+            if n is None:
+                continue
+        if n > 0 and k > 0 and abs(100.0 * (n - k if rule.complement else k) / n - printed) <= tolerance:
+            count += 1
+    return count
 
 
 def declared_share_rule(table: Table, column: Column) -> Evaluation[RateRule] | None:
