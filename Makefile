@@ -14,7 +14,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup
-	$(BIN)/bulletin extract fixtures/bulletins -o out/demo --force
+	$(BIN)/bulletin extract fixtures/bulletins -o out/demo --force --format xlsx
+	$(BIN)/bulletin report out/demo -o out/demo/report.html --force
+	$(BIN)/bulletin compare out/demo --metric received --period-kind each -o out/demo/received.csv --chart out/demo/received.png --force
 
 test: setup
 	$(BIN)/ruff check .

@@ -225,13 +225,13 @@ def _candidates(bulletins: pd.DataFrame, values: pd.DataFrame, metric: str, unit
 
 def _rank_key(frame: pd.DataFrame) -> pd.DataFrame:
     """Columns to sort candidates by: table before prose, status ok first, then position.
-    A bulletin that prints total rows for the metric in several tables (镇办 总计 389 and
-    部门 总计 1170) prints group subtotals there: its sentence about the whole county wins."""
+    A bulletin that prints different total rows for the metric in several tables (镇办 总计 389
+    and 部门 总计 1170) prints group subtotals there: its sentence about the whole county wins."""
     key = pd.DataFrame(index=frame.index)
     in_table = frame["table"] != ""
     totals = frame[in_table & (frame["unit_kind"] == "total")]
-    split = totals.groupby(["source", "period"])["table"].nunique()
-    split_sources = {s for (s, _), n in split.items() if n > 1}
+    split = totals.groupby(["source", "period"]).agg(tables=("table", "nunique"), values=("value", "nunique"))
+    split_sources = {s for (s, _), g in split.iterrows() if g["tables"] > 1 and g["values"] > 1}
     subtotal = in_table & (frame["unit_kind"] == "total") & frame["source"].isin(split_sources)
     key["_tier"] = (~in_table).astype(int) + 2 * subtotal.astype(int)  # table 0, prose 1, subtotal 2
     key["_not_ok"] = (frame["status"] != "ok").astype(int)
