@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from accuracy import FORMATS  # noqa: E402
+
 from extractor.audit import audit  # noqa: E402
 from extractor.readers import read  # noqa: E402
 from extractor.tables import build_tables  # noqa: E402
@@ -37,13 +39,7 @@ from extractor.values import table_values  # noqa: E402
 FIXTURES = ROOT / "fixtures" / "bulletins"
 AUDIT = ROOT / "fixtures" / "audit"
 SLUGS = ["wanzai-2023-12", "pingjiang-2024-05", "changji-2025-04", "baishui-2024q1", "wengyuan-2022-06"]
-CLEAN_FORMATS = {
-    "txt": ("text", ".txt"),
-    "docx": ("docx", ".docx"),
-    "html": ("html", ".html"),
-    "pdf": ("pdf", ".pdf"),
-    "pdf-borderless": ("pdf-borderless", ".pdf"),
-}
+CLEAN_FORMATS = FORMATS  # every text-layer format of the fixture corpus (bench/accuracy.py)
 PLANT_FORMATS = ["docx", "html"]
 
 

@@ -24,18 +24,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from accuracy import FORMATS  # noqa: E402  (format -> fixture folder and suffix)
+
 from extractor.metadata import read_metadata  # noqa: E402
 from extractor.readers import read  # noqa: E402
 
 EXPECTED = REPO / "fixtures" / "expected" / "metadata.csv"
 BULLETINS = REPO / "fixtures" / "bulletins"
-FORMATS = {
-    "txt": ("text", "txt"),
-    "docx": ("docx", "docx"),
-    "html": ("html", "html"),
-    "pdf": ("pdf", "pdf"),
-    "pdf-borderless": ("pdf-borderless", "pdf"),
-}
 FIELDS = ["province", "city", "county", "period", "period_start", "period_end", "published", "issuer", "doc_number"]
 TARGET = ["county", "period"]
 
@@ -77,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'seed':<{width}}  {'format':<14}  " + " ".join(f[:8].ljust(8) for f in FIELDS))
     for slug in slugs:
         for fmt, (folder, ext) in FORMATS.items():
-            path = BULLETINS / folder / f"{slug}.{ext}"
+            path = BULLETINS / folder / f"{slug}{ext}"
             want = expected_for(expected, slug, fmt)
             meta, _ = read_metadata(read(path))
             got = meta.as_dict()
