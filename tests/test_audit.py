@@ -240,3 +240,28 @@ def test_report_lists_errors_and_counts_notes():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def _prose_findings(*paragraphs: str) -> list[dict]:
+    from extractor.model import Document, Paragraph
+    from extractor.prose import prose_values
+
+    doc = Document("t.txt", "text", blocks=[Paragraph(p) for p in paragraphs])
+    return audit([], prose_values(doc, "t.txt", "某县", "2024-03")[0], "t.txt")
+
+
+def test_a_list_that_splits_its_total_establishes_the_base_even_when_short():
+    """Three types adding up to the total (1402 + 431 + 323 = 2156): their shares are of 2156,
+    so a share that misses it is an error, not a hidden base (431/2156 = 19.99%)."""
+    base = "本月共受理群众诉求2156件。其中投诉类1402件，占比65.03%；咨询类431件，占比{}；求助类323件，占比14.98%。"
+    assert not errors(_prose_findings(base.format("19.99%")))
+    (wrong,) = errors(_prose_findings(base.format("21.99%")))
+    assert (wrong["check"], wrong["unit_raw"], wrong["printed"], wrong["expected"]) == ("share", "咨询类", "21.99%", "19.99%")
+    assert "add up to 2156" in wrong["message"]
+
+
+def test_largest_remainder_shares_of_a_split_total_are_not_errors():
+    """1 + 1 + 1 = 3 printed 33.34% / 33.33% / 33.33% (forced to add up to 100%): 33.34% is no
+    rounding of 33.333…%, but the largest-remainder method gives it."""
+    text = "本月共受理群众诉求3件。其中投诉类1件，占比33.34%；咨询类1件，占比33.33%；求助类1件，占比33.33%。"
+    assert not errors(_prose_findings(text))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .model import CHANGE_METRICS, NUMERATOR_OF, RATE_METRICS, SATISFACTION_PARTITION, TOTAL_METRICS, is_count_metric
-from .rounding import Printed, describe_bases, fits, format_number, implied_bases, ratio_percent
+from .rounding import Printed, describe_bases, fits, format_number, implied_bases, largest_remainder, ratio_percent
 from .rules import MIN_FITS, MIN_SHARE
 
 PROSE_SECTION = "prose"
@@ -220,7 +220,7 @@ def check_shares(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
             # The rest of the list are shares of the stated total: one rule for the list,
             # and the item that breaks it is wrong (a hidden base would be another whole).
             fitting = sum(1 for i in plist.items if i.count.count and fitting_base.get(id(i)) is stated)
-            for item in missed:
+            for item in _not_largest_remainder(plist, stated, missed):
                 k = item.count.count
                 shown = format_number(ratio_percent(k, stated.count), item.share.printed.decimals, True)
                 out.append(
@@ -228,7 +228,11 @@ def check_shares(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
                         "share",
                         "error",
                         f"{k}/{stated.count} = {shown}, printed {item.share.printed.show()} "
-                        f"(the other {fitting} shares of this list are of {stated.count})",
+                        + (
+                            f"(the list's counts add up to {stated.count}, and its other {fitting} shares are of it)"
+                            if _partition(plist, stated)
+                            else f"(the other {fitting} shares of this list are of {stated.count})"
+                        ),
                         item.share,
                         expected=shown,
                     )
@@ -257,12 +261,31 @@ def check_shares(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
     return out
 
 
+def _partition(plist: ShareList, stated: Stat) -> bool:
+    """The list's counts add up to the stated total exactly: they split it, so their shares
+    are of it (投诉1402 + 咨询431 + 求助323 = 2156)."""
+    return stated.count is not None and sum(i.count.count or 0 for i in plist.items) == stated.count
+
+
 def _established(plist: ShareList, stated: Stat) -> bool:
     """Like a column rule (rules.py): at least three non-zero items and three quarters of
-    the list fit the stated total."""
+    the list fit the stated total; or the list splits the total and one share fits it."""
     informative = [i for i in plist.items if i.count.count]
     fit = [i for i in informative if fits(i.share.printed, ratio_percent(i.count.count, stated.count))]
+    if fit and _partition(plist, stated):
+        return True
     return len(fit) >= MIN_FITS and len(fit) >= MIN_SHARE * len(informative)
+
+
+def _not_largest_remainder(plist: ShareList, stated: Stat, missed: list[ShareItem]) -> list[ShareItem]:
+    """The missed items that largest-remainder rounding (shares forced to add up to 100%)
+    does not explain either; it can only apply to a list that splits its total."""
+    decimals = {i.share.printed.decimals for i in plist.items}
+    if not _partition(plist, stated) or len(decimals) != 1:
+        return missed
+    shares = largest_remainder([i.count.count or 0 for i in plist.items], decimals.pop(), stated.count)
+    explained = {id(i) for i, share in zip(plist.items, shares, strict=True) if i.share.printed.exact == share}
+    return [i for i in missed if id(i) not in explained]
 
 
 def _grim(count: Stat, rate: Stat, stated: Stat | None, max_base: int, complement: bool = False, beside: bool = False) -> list[dict]:
