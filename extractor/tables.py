@@ -987,7 +987,7 @@ def _assemble(pieces: list[_Piece], number: int) -> LogicalTable:
             if c >= twin[0]:
                 roles[c] = "label"
     paths = distinct_paths(paths, roles)
-    # 得分 is a part score under a group (万载's 提前率 得分); alone in a table, it is the score
+    # 得分 is a part score under a group (提前率 / 得分); alone in a table, it is the score
     parts = [c for c in range(width) if roles[c] == "value" and metrics[c] == "score_part"]
     if len(parts) == 1 and len(paths[parts[0]]) == 1 and "score" not in metrics:
         metrics[parts[0]] = "score"
