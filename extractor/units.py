@@ -35,10 +35,10 @@ import yaml
 from rapidfuzz import fuzz, process, utils
 
 from .contract import SCHEMAS_DIR
+from .prose import unit_kind as subject_kind  # the prose vocabulary's channels, types and categories
 from .readers.textcodec import decode_text
 
 UNITS_YAML = SCHEMAS_DIR / "units.yaml"
-SUBJECTS_YAML = SCHEMAS_DIR / "prose.yaml"  # channels, types, category suffixes: one list for prose and tables
 LOCAL_ALIASES = SCHEMAS_DIR / "units_local.csv"
 
 KINDS = ("department", "township", "street", "enterprise", "public_institution", "development_zone", "other")
@@ -166,25 +166,6 @@ class Dictionary:
     open_classes: tuple[dict, ...]
     aggregates: dict[str, str]
     keyword_units: tuple[Unit, ...] = field(default=())
-    channel_words: tuple[str, ...] = ()
-    type_words: frozenset[str] = frozenset()
-    category_suffixes: tuple[str, ...] = ()
-
-    def label_kind(self, name: str) -> str | None:
-        """`type`, `channel` or `category` for a row label that names what was asked or how
-        (投诉类, 微信微博, 市场管理类), not a body; None for anything that may be a body."""
-        if self.rank(name):
-            return None
-        bare = name
-        for suffix in self.category_suffixes:
-            bare = bare.removesuffix(suffix)
-        if bare in self.type_words:
-            return "type"
-        if any(word in name for word in self.channel_words):
-            return "channel"
-        if bare != name and len(bare) >= 1:
-            return "category"
-        return None
 
     def rank(self, name: str) -> str | None:
         for ending, rank in self.rank_suffixes:
@@ -237,7 +218,6 @@ def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
             put(old["name"], _Entry(name, "historic", old.get("note", "")))
 
     tw = data["township"]
-    subjects = yaml.safe_load(SUBJECTS_YAML.read_text(encoding="utf-8"))
     return Dictionary(
         units=units,
         index=index,
@@ -254,9 +234,6 @@ def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
         open_classes=tuple(sorted(data["open_classes"], key=lambda c: -len(c["ending"]))),
         aggregates={fold(a["name"]): a["kind"] for a in data["aggregates"]},
         keyword_units=tuple(u for u in units.values() if u.keywords),
-        channel_words=_longest_first(fold(str(w)) for w in subjects.get("channels") or []),
-        type_words=frozenset(fold(str(w)) for w in subjects.get("types") or {}),
-        category_suffixes=_longest_first(fold(str(w)) for w in subjects.get("category_suffixes") or []),
     )
 
 
@@ -518,8 +495,8 @@ class Resolver:
             return abbr
         # what no body matched may name a channel, type or category (电话, 投诉类, 市场管理类);
         # only now, since channel words also stand in bodies' names (广电网络)
-        label = self.d.label_kind(s)
-        if label:
+        label = "" if self.d.rank(s) else subject_kind(s)
+        if label in ("type", "channel", "category"):
             return Resolution("", label, "label", 100.0, note=f"a {label}, not a body")
         # 6. fuzzy: suggestion only
         return self._unresolved(self.fuzzy_form(forms), abbr or ambiguous)

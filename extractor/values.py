@@ -60,11 +60,11 @@ def table_values(tables: list[LogicalTable], source: str, county: str = "", peri
                         "value": None if parsed.value is None else _format_value(parsed.value),
                         "text": cell.text,
                         "bbox": " ".join(f"{x:.1f}" for x in cell.bbox) if cell.bbox else "",
-                        "confidence": None if getattr(cell, "confidence", None) is None else round(cell.confidence, 3),
+                        "confidence": None if cell.confidence is None else round(cell.confidence, 3),
                     }
                 )
-                doubt = ocr_doubt(cell.text, getattr(cell, "confidence", None))
-                if not doubt and getattr(cell, "confidence", None) is not None:
+                doubt = ocr_doubt(cell.text, cell.confidence)
+                if not doubt and cell.confidence is not None:
                     # a misread unit name or header puts a right number in the wrong place
                     for label, what in ((row.unit_raw, "unit name"), (column.header, "column header")):
                         why = label_doubt(label)
