@@ -8,7 +8,10 @@ row/column span, so merged cells are represented rather than lost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
+
+from .textnorm import Normalized, normalize
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
 
@@ -44,6 +47,12 @@ class Paragraph:
 
     kind: Literal["paragraph"] = field(default="paragraph", init=False)
 
+    @cached_property
+    def norm(self) -> Normalized:
+        """The text as every stage reads it (textnorm: simplified, folded, mirror debris
+        removed), computed once, with a map back to the printed characters."""
+        return normalize(self.text)
+
 
 @dataclass
 class Cell:
@@ -55,6 +64,11 @@ class Cell:
     page: int | None = None
     bbox: BBox | None = None
     confidence: float | None = None  # OCR only: lowest recognition score (0..1) of the cell's characters
+
+    @cached_property
+    def norm(self) -> Normalized:
+        """The text as every stage reads it, computed once (see Paragraph.norm)."""
+        return normalize(self.text)
 
     def covers(self, row: int, col: int) -> bool:
         return self.row <= row < self.row + self.row_span and self.col <= col < self.col + self.col_span

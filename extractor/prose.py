@@ -507,7 +507,7 @@ def prose_values(doc: Document, source: str, county: str, period: str) -> tuple[
             section = raw.strip()
         if not raw.strip() or _is_table_row(raw) or raw.strip() in captions:
             continue
-        norm = normalize(raw)
+        norm = block.norm
         values = _read_paragraph(norm, vocab, state)
         kinds: dict[str, str] = {}
         for v in values:

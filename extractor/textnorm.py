@@ -66,6 +66,12 @@ class Normalized:
         a, b = self.span(start, end)
         return self.original[a:b]
 
+    def printed(self, start: int = 0, end: int | None = None) -> str:
+        """The printed characters behind normalised [start, end), in the printed script but
+        without what normalisation dropped (pinyin glosses, spaces): 消費(fèi)維權(quán)類 → 消費維權類."""
+        end = len(self.text) if end is None else end
+        return "".join(self.original[self.index[k]] for k in range(start, end))
+
 
 def _is_cjk(ch: str) -> bool:
     return bool(ch) and bool(_CJK.match(ch))
