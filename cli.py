@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractor.batch import Limits, SchedulerError, connect_dask, dask_isolation_note, file_sha256, run_batch
-from extractor.export import DERIVED_FILES, FORMATS, ExportError, OutputExists, ResultStore, check_db, load_duckdb, write_formats
+from extractor.api import expand_inputs
+from extractor.batch import Limits, run_batch
+from extractor.export import FORMATS
 from extractor.model import ReadLimits
 from extractor.pipeline import Options
 
 stderr = Console(stderr=True)
-
-
-def expand_inputs(inputs: tuple[str, ...]) -> list[Path]:
-    """Files as given, folders walked recursively in name order; hidden files skipped."""
-    paths: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            paths.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            paths.append(path)
-    return paths
 
 
 @click.group()
@@ -114,129 +99,79 @@ def extract(
 
     Rerunning into the same OUTDIR resumes: inputs already done (same path and
     content) are skipped. Exit code 0 when every input was read, 1 when some
-    input failed (or a --format/--db output could not be written), 130 when
-    interrupted (rerun to resume)."""
+    input failed (or a --format/--db output could not be written), 2 when OUTDIR
+    cannot be used (in use by another run, not writable) or the disk filled up
+    (rerun to resume), 130 when interrupted (rerun to resume)."""
+    from extractor.api import progress_bar, run
+    from extractor.batch import SchedulerError, dask_isolation_note
+    from extractor.export import ExportError, OutputExists
+
     options = Options(aliases=_checked_aliases(aliases), read_limits=ReadLimits(**read_limits))
-    if db is not None:  # checked before any work, like OUTDIR
-        try:
-            check_db(db)
-        except ExportError as exc:
-            raise click.UsageError(str(exc)) from exc
-    try:
-        store = ResultStore(outdir, force=force)
-    except OutputExists as exc:
-        raise click.UsageError(str(exc)) from exc
-    client = None
-    if scheduler is not None:
-        try:
-            client = connect_dask(scheduler)
-        except SchedulerError as exc:
-            store.close()
-            raise click.UsageError(str(exc)) from exc
+    progress = progress_bar(console=stderr, disable=not stderr.is_terminal)
+
+    def tell(path: Path, result) -> None:
+        if result.status != "ok":
+            progress.console.print(f"{result.status:9} {path}: {result.bulletin.get('error', '')}", markup=False, highlight=False)
+
+    def note_isolation(client) -> None:
         note = dask_isolation_note(client)
         if note:
             click.echo(f"note: {note}", err=True)
-    try:
-        _extract_into(store, inputs, outdir, workers, seconds_per_file, memory_mb, options, formats, db, client)
-    finally:
-        if client is not None:
-            client.close()
 
-
-def _extract_into(
-    store: ResultStore,
-    inputs: tuple[str, ...],
-    outdir: Path,
-    workers: int | None,
-    seconds_per_file: float,
-    memory_mb: int,
-    options: Options,
-    formats: tuple[str, ...],
-    db: Path | None,
-    client: object,
-) -> None:
-    paths = expand_inputs(inputs)
-    todo: list[Path] = []
-    hashes: dict[Path, str] = {}
-    interrupted = False
     try:
-        for path in paths:
-            hashes[path] = file_sha256(path)
-            if not store.is_done(str(path), hashes[path]):
-                todo.append(path)
-    except KeyboardInterrupt:
-        store.close()
-        click.echo("interrupted before any file was processed; run the same command again", err=True)
+        with progress:
+            report = run(
+                inputs,
+                outdir,
+                force=force,
+                workers=workers,
+                limits=Limits(seconds_per_file=seconds_per_file, memory_mb=memory_mb),
+                options=options,
+                formats=formats,
+                db=db,
+                scheduler=scheduler,
+                progress=progress,
+                on_result=tell,
+                on_client=note_isolation,
+            )
+    except (OutputExists, ExportError, SchedulerError) as exc:  # before any work: nothing was written
+        raise click.UsageError(str(exc)) from exc
+    except KeyboardInterrupt:  # outside the batch loop (which keeps finished files itself): while writing --format/--db
+        click.echo("interrupted; the CSV files hold every finished file: run the same command again to resume", err=True)
         sys.exit(130)
-    statuses: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
-    limits = Limits(seconds_per_file=seconds_per_file, memory_mb=memory_mb)
-    n_workers = (os.cpu_count() or 1) if workers is None else workers
-    progress = Progress(
-        TextColumn("[bold]extract"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} files/s · {task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=not stderr.is_terminal,
-    )
-    with store, progress:
-        task = progress.add_task("extract", total=len(todo), rate="–", failed=0)
-        try:
-            for path, result in run_batch(todo, workers=n_workers, limits=limits, options=options, client=client):
-                store.write(result, hashes[path])
-                statuses[result.status] += 1
-                for key in ("n_tables", "n_values", "n_findings"):
-                    totals[key] += result.bulletin.get(key) or 0
-                if result.status != "ok":
-                    progress.console.print(f"{result.status:9} {path}: {result.bulletin.get('error', '')}", markup=False, highlight=False)
-                elapsed = progress.tasks[0].elapsed or 0
-                done = progress.tasks[0].completed + 1
-                progress.update(task, advance=1, failed=statuses["failed"], rate=f"{done / elapsed:.1f}" if elapsed else "–")
-        except KeyboardInterrupt:
-            interrupted = True
-    skipped = len(paths) - len(todo)
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "nothing new"
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(report.statuses.items())) or "nothing new"
+    totals = report.totals
     click.echo(
-        f"{len(todo)} files processed ({summary}), {skipped} already done; "
+        f"{report.processed} files processed ({summary}), {report.skipped} already done; "
         f"{totals['n_tables']} tables, {totals['n_values']} values, {totals['n_findings']} findings → {outdir}"
     )
-    if interrupted:
+    if report.write_error:
+        click.echo(f"error: {report.message}", err=True)
+        sys.exit(2)
+    if report.interrupted:
         click.echo("interrupted: finished files are saved; run the same command again to resume", err=True)
         sys.exit(130)
-    export_failed = False
-    try:  # derived from the finished CSV store, so a resumed run writes them complete
-        for written in write_formats(outdir, formats):
-            click.echo(f"wrote {written}")
-        if db is not None:
-            counts = load_duckdb(outdir, db)
-            click.echo(f"loaded into {db}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
-    except ExportError as exc:
-        click.echo(f"error: {exc}; the CSV files in {outdir} are complete", err=True)
-        export_failed = True
-    except KeyboardInterrupt:
-        click.echo("interrupted while writing --format/--db outputs; the CSV files are complete: rerun to write them", err=True)
-        sys.exit(130)
-    if statuses:  # new rows this run: derived files of formats not asked for now are behind the CSVs
-        stale = [f"--format {f}" for f, names in DERIVED_FILES.items() if f not in formats and any((outdir / n).exists() for n in names)]
-        if stale:
-            click.echo(f"note: earlier {', '.join(stale)} outputs in {outdir} lack this run's rows; rerun with {' '.join(stale)}", err=True)
-    sys.exit(1 if statuses["failed"] or export_failed else 0)
+    for written in report.written:
+        click.echo(f"wrote {written}")
+    if report.db_counts is not None:
+        click.echo(f"loaded into {db}: " + ", ".join(f"{n} {t}" for t, n in report.db_counts.items()))
+    if report.export_error:
+        click.echo(f"error: {report.export_error}; the CSV files in {outdir} are complete", err=True)
+    if report.stale:
+        stale = report.stale
+        click.echo(f"note: earlier {', '.join(stale)} outputs in {outdir} lack this run's rows; rerun with {' '.join(stale)}", err=True)
+    sys.exit(1 if report.statuses["failed"] or report.export_error else 0)
 
 
 def _checked_aliases(path: str | None) -> str | None:
     """Read the user's aliases file once up front, so a bad row stops the run before any work."""
-    if path is None:
-        return None
-    from extractor.units import AliasError, load_aliases
+    from extractor.api import checked_aliases
+    from extractor.units import AliasError
 
     try:
-        load_aliases(path)
+        return checked_aliases(path)
     except AliasError as exc:
         raise click.UsageError(str(exc)) from exc
-    return str(Path(path).resolve())
 
 
 @main.command()

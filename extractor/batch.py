@@ -50,6 +50,7 @@ def _limit_worker_memory(memory_mb: int | None) -> None:
 def _process_in_worker(path: str, options: Options) -> BulletinResult:
     result = process_file(path, options)
     result.document = None  # the model stays in the worker; only contract rows cross the pipe
+    result.tables = []
     return result
 
 

@@ -8,6 +8,8 @@ rows of an unfinished file are cut off and finished inputs are skipped."""
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
 import io
 import json
 import os
@@ -41,6 +43,77 @@ class OutputExists(Exception):
     """OUTDIR cannot be used as asked (it would overwrite, or is not a folder)."""
 
 
+class OutputInUse(OutputExists):
+    """Another run holds OUTDIR (or the --db file): refused before any work, so two runs never interleave rows."""
+
+
+class StoreWriteError(OSError):
+    """A CSV or the manifest of the store could not be written (disk full, I/O error). What was
+    committed before stays consistent: the same command resumes after the last finished input."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        super().__init__(exc.errno, exc.strerror or str(exc), str(path))
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.strerror}"
+
+
+LOCK_FILE = "lock"
+
+
+class RunLock:
+    """An exclusive lock on PATH for the life of one run: `flock`, which the OS releases when the
+    process dies, so a killed run never leaves OUTDIR locked. The file holds the owner's pid for
+    the message, and is removed on release."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        self.path = path
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                owner = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                os.close(fd)
+                by = f" (pid {owner})" if owner.isdigit() else ""
+                raise OutputInUse(f"{what} is in use by another bulletin run{by}; wait for it to finish or choose another") from None
+            except OSError:
+                os.close(fd)
+                raise
+            # the holder before us may have removed the file after we opened it: lock the file at PATH, not a stale one
+            try:
+                same = os.stat(path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        self._fd: int | None = fd
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)  # while still held: nobody can be using it now
+        except OSError:
+            pass
+        os.close(self._fd)  # releases the flock
+        self._fd = None
+
+
+def lock_db(path: Path) -> RunLock:
+    """Hold the --db file for this run (FILE.duckdb.lock beside it), or raise OutputInUse."""
+    try:
+        return RunLock(path.with_name(path.name + ".lock"), str(path))
+    except OSError as exc:
+        if isinstance(exc, OutputInUse):
+            raise
+        raise ExportError(f"cannot lock {path}: {exc.strerror or exc}") from exc
+
+
 def _cell(value: object) -> object:
     return "" if value is None else value
 
@@ -71,48 +144,83 @@ class ResultStore:
         self.manifest_path = outdir / STATE_DIR / MANIFEST
         self.done: set[tuple[str, str]] = set()  # (source, sha256) already written
         self._committed: dict[str, int] = {}  # size of each CSV after the last finished input
-        self._check(force)
-        (outdir / STATE_DIR).mkdir(parents=True, exist_ok=True)
-        resuming = self.manifest_path.exists()
-        if resuming:
-            self._recover()
+        self._units_seen: set[tuple[str, ...]] = set()  # units.csv rows already in the store (one per name and resolution)
         self._files: dict[str, IO[str]] = {}
-        self._writers: dict[str, csv.DictWriter] = {}
-        for table in TABLES:
-            fh = (outdir / f"{table}.csv").open("a" if resuming else "w", encoding="utf-8", newline="")
-            writer = csv.DictWriter(fh, fieldnames=columns(table), extrasaction="ignore")
+        self._manifest: IO[str] | None = None
+        self._lock: RunLock | None = None
+        self._broken = False  # a write failed: close() must not try to flush the lost bytes again
+        self._lock = self._check(force)
+        try:
+            resuming = self.manifest_path.exists()
+            if resuming:
+                self._recover()
+            self._writers: dict[str, csv.DictWriter] = {}
+            for table in TABLES:
+                fh = (outdir / f"{table}.csv").open("a" if resuming else "w", encoding="utf-8", newline="")
+                writer = csv.DictWriter(fh, fieldnames=columns(table), extrasaction="ignore")
+                if not resuming:
+                    writer.writeheader()
+                self._files[table] = fh
+                self._writers[table] = writer
+            self._manifest = self.manifest_path.open("a", encoding="utf-8")
             if not resuming:
-                writer.writeheader()
-            self._files[table] = fh
-            self._writers[table] = writer
-        self._manifest = self.manifest_path.open("a", encoding="utf-8")
-        if not resuming:
-            self._commit({"start": True})
+                self._commit({"start": True})
+        except BaseException as exc:
+            self._broken = True
+            for fh in [*self._files.values(), *([self._manifest] if self._manifest else [])]:
+                try:
+                    fh.close()
+                except OSError:
+                    pass
+            self._release()
+            if isinstance(exc, OSError) and not isinstance(exc, OutputExists):
+                raise OutputExists(f"cannot write to {self.outdir}: {exc.strerror or exc}") from exc
+            raise
 
     @property
     def resumed(self) -> bool:
         return bool(self.done)
 
-    def _check(self, force: bool) -> None:
+    def _check(self, force: bool) -> RunLock:
+        """Probe and lock OUTDIR; with force, clear it. Returns the lock, held until close()."""
         if self.outdir.exists() and not self.outdir.is_dir():
             raise OutputExists(f"{self.outdir} exists and is not a directory")
         # probe first, with or without --force: an unwritable OUTDIR must stop the run before any work or deletion
         try:
             self.outdir.mkdir(parents=True, exist_ok=True)
-            probe = self.outdir / STATE_DIR / ".write-test"
-            probe.parent.mkdir(exist_ok=True)
-            probe.write_bytes(b"")
-            probe.unlink()
+            (self.outdir / STATE_DIR).mkdir(exist_ok=True)
+            # the lock before anything is read or deleted: a second run into this OUTDIR stops here
+            lock = RunLock(self.outdir / STATE_DIR / LOCK_FILE, str(self.outdir))
+        except OutputInUse:
+            raise
         except OSError as exc:
             raise OutputExists(f"cannot write to {self.outdir}: {exc.strerror or exc}") from exc
-        if force:
-            for name in ALL_OUTPUT_FILES:
-                (self.outdir / name).unlink(missing_ok=True)
-            shutil.rmtree(self.outdir / STATE_DIR, ignore_errors=True)
-            return
-        existing = [name for name in ALL_OUTPUT_FILES if (self.outdir / name).exists()]
-        if existing and not self.manifest_path.exists():
-            raise OutputExists(f"{self.outdir} already has {', '.join(existing)} not written by a resumable run; use --force to overwrite")
+        try:
+            probe = self.outdir / STATE_DIR / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+            if force:
+                for name in ALL_OUTPUT_FILES:
+                    (self.outdir / name).unlink(missing_ok=True)
+                for entry in (self.outdir / STATE_DIR).iterdir():
+                    if entry.name == LOCK_FILE:
+                        continue  # ours, held: removing it would let another run take a fresh one
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
+                return lock
+            existing = [name for name in ALL_OUTPUT_FILES if (self.outdir / name).exists()]
+            if existing and not self.manifest_path.exists():
+                raise OutputExists(
+                    f"{self.outdir} already has {', '.join(existing)} not written by a resumable run; use --force to overwrite"
+                )
+        except BaseException as exc:
+            lock.release()
+            if isinstance(exc, OSError):
+                raise OutputExists(f"cannot write to {self.outdir}: {exc.strerror or exc}") from exc
+            raise
+        return lock
 
     def _recover(self) -> None:
         """Cut each CSV back to its size after the last finished input."""
@@ -133,51 +241,104 @@ class ResultStore:
                 raise OutputExists(f"{path} changed since the last run; use --force to start over")
             with path.open("r+b") as fh:
                 fh.truncate(size)
+        self._units_seen = {_units_key(row) for _, _, row in committed_rows(self.outdir, "units")}
 
     def _commit(self, entry: dict) -> None:
-        for fh in self._files.values():
-            fh.flush()
+        for table, fh in self._files.items():
+            self._guard(self.outdir / f"{table}.csv", fh.flush)
         entry["sizes"] = {f"{t}.csv": self._files[t].tell() for t in TABLES}
         self._committed = entry["sizes"]  # before the manifest line: an interruption in between only loses rows a resume redoes
-        self._manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._manifest.flush()
+        line = json.dumps(entry, ensure_ascii=False) + "\n"
+        self._guard(self.manifest_path, lambda: (self._manifest.write(line), self._manifest.flush()))
+
+    def _guard(self, path: Path, write) -> None:
+        """Run one write; an OSError (a full disk) becomes StoreWriteError naming the file."""
+        try:
+            write()
+        except OSError as exc:
+            self._broken = True
+            raise StoreWriteError(path, exc) from exc
+
+    @property
+    def n_done(self) -> int:
+        """Inputs finished and kept in this OUTDIR (this run and earlier ones)."""
+        return len(self.done)
 
     def is_done(self, source: str, sha256: str) -> bool:
         return (source, sha256) in self.done
 
     def write(self, result: BulletinResult, sha256: str = "") -> None:
+        if self._broken:
+            raise StoreWriteError(self.manifest_path, OSError(errno.EIO, "an earlier write failed"))
         result.bulletin["sha256"] = sha256
         self._write_rows("bulletins", [result.bulletin])
-        for table in ("values", "findings", "units"):
+        for table in ("values", "findings"):
             self._write_rows(table, getattr(result, table))
+        # one units.csv row per (county, printed name) over the whole store; a second row only when a
+        # later bulletin resolves the name differently (an alias valid for some periods only)
+        new_units = []
+        for row in result.units:
+            key = _units_key(row)
+            if key not in self._units_seen:
+                new_units.append(row)
+        self._write_rows("units", new_units)
         source = result.bulletin["source"]
         self._commit({"source": source, "sha256": sha256, "status": result.status})
+        self._units_seen.update(_units_key(row) for row in new_units)  # after the commit: a failed write leaves them unseen
         self.done.add((source, sha256))
 
     def _write_rows(self, table: str, rows: list[dict]) -> None:
         writer = self._writers[table]
+        path = self.outdir / f"{table}.csv"
         for row in rows:
-            writer.writerow({k: _cell(v) for k, v in row.items()})
+            self._guard(path, lambda row=row: writer.writerow({k: _cell(v) for k, v in row.items()}))
 
     def close(self) -> None:
-        for fh in self._files.values():
-            fh.close()
-        self._manifest.close()
-        # Ctrl-C (or any error) in the middle of write(): cut the rows of that unfinished input now,
-        # so the CSVs hold exactly the finished inputs, not only after a resume
-        for name, size in self._committed.items():
-            path = self.outdir / name
-            if path.stat().st_size > size:
-                with path.open("r+b") as fh:
-                    fh.truncate(size)
-        package = json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
-        (self.outdir / "datapackage.json").write_text(package, encoding="utf-8")
+        for fh in [*self._files.values(), *([self._manifest] if self._manifest else [])]:
+            try:
+                fh.close()
+            except OSError:
+                if not self._broken:
+                    raise
+                # after a failed write the buffer still holds the lost bytes; they are cut off below anyway
+        self._files.clear()
+        self._manifest = None
+        try:
+            # Ctrl-C (or any error) in the middle of write(): cut the rows of that unfinished input now,
+            # so the CSVs hold exactly the finished inputs, not only after a resume
+            for name, size in self._committed.items():
+                path = self.outdir / name
+                if path.stat().st_size > size:
+                    with path.open("r+b") as fh:
+                        fh.truncate(size)
+            package = json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
+            target = self.outdir / "datapackage.json"
+            tmp = _tmp_path(target)
+            try:
+                tmp.write_text(package, encoding="utf-8")
+                os.replace(tmp, target)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                if not self._broken:
+                    raise
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> ResultStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _units_key(row: dict) -> tuple[str, ...]:
+    """A units.csv row as the CSV holds it: a row read back and a row about to be written compare equal."""
+    return tuple(str(_cell(row.get(name))) for name in columns("units"))
 
 
 # ---------------------------------------------------------------------------

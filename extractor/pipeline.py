@@ -36,6 +36,7 @@ class BulletinResult:
     findings: list[dict] = field(default_factory=list)
     units: list[dict] = field(default_factory=list)
     document: Document | None = None
+    tables: list = field(default_factory=list)  # the LogicalTables (extractor.tables), for the Python API; not exported
 
     @property
     def status(self) -> str:
@@ -116,6 +117,7 @@ def _analyse(doc: Document, result: BulletinResult, options: Options) -> None:
     result.findings.extend({"source": source, **f} for f in meta_findings)
 
     tables = guarded("tables", lambda: build_tables(doc), [])
+    result.tables = tables
     bulletin["n_tables"] = sum(1 for t in tables if t.kind == "data")
     values, table_findings = guarded("values", lambda: table_values(tables, source, meta.county, meta.period), ([], []))
     prose, prose_findings = guarded("prose", lambda: prose_values(doc, source, meta.county, meta.period), ([], []))
