@@ -354,3 +354,36 @@ def test_fixture_html_and_docx_give_the_same_cells(slug: str) -> None:
         assert sorted((c.row, c.col, c.row_span, c.col_span, c.text) for c in h.cells) == sorted(
             (c.row, c.col, c.row_span, c.col_span, c.text) for c in d.cells
         )
+
+
+# --- nesting past the parser's depth limit -----------------------------------------------------
+
+
+def _deep(levels: int, inner: str) -> str:
+    return "<html><body><h1>某县热线通报</h1><p>前言</p>" + "<div>" * levels + inner + "</div>" * levels + "<p>结语</p></body></html>"
+
+
+def test_markup_nested_past_libxml2_depth_is_read_not_reported_empty(tmp_path: Path) -> None:
+    """300,000 nested <div>: libxml2 stops at 256 levels and would drop everything below, which
+    used to be reported as `no text in HTML`. The excess nesting is unwrapped and the page read."""
+    inner = (
+        '<p>本月受理诉求 12 件</p><div style="display:none">不显示的文字</div><script>var x = "<b>";</script>'
+        '<table border="1"><tr><th>单位</th><th>受理量</th></tr><tr><td>县公安局</td><td>5</td></tr></table>'
+    )
+    doc = _read(tmp_path, _deep(300_000, inner))
+    assert [p.text for p in doc.paragraphs] == ["某县热线通报", "前言", "本月受理诉求 12 件", "结语"]
+    assert doc.paragraphs[0].level == 1
+    (table,) = doc.tables
+    assert _cells(table) == {(0, 0): ("单位", 1, 1), (0, 1): ("受理量", 1, 1), (1, 0): ("县公安局", 1, 1), (1, 1): ("5", 1, 1)}
+
+
+def test_flattening_keeps_line_breaks_and_entities() -> None:
+    flat = html_reader.flatten_markup("<div><div><p>甲&amp;乙</p><div>丙</div>&#20001;</div></div>", max_depth=1)
+    assert flat == "<div><br>甲&amp;乙<br>丙<br>&#20001;<br></div>"
+
+
+def test_tables_nested_past_the_limit_are_a_clear_error(tmp_path: Path) -> None:
+    """Only table structure is kept when flattening; tables in tables 300 deep cannot be read."""
+    page = "<html><body>" + "<table><tr><td>" * 300 + "数" + "</td></tr></table>" * 300 + "</body></html>"
+    with pytest.raises(ReadError, match="nested deeper than the parser's limit of 256 levels"):
+        _read(tmp_path, page)

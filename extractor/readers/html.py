@@ -13,6 +13,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import lxml.html
@@ -114,15 +116,137 @@ def _parse(text: str) -> etree._Element | None:
     text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         raise ReadError("no text in HTML")
+    root, too_deep = _parse_markup(text)
+    if too_deep:
+        # libxml2 stops building the tree at its depth limit and drops everything below it, so a
+        # page nested that deep would read as empty: flatten the excess nesting and parse again
+        root, too_deep = _parse_markup(flatten_markup(text, FLAT_DEPTH))
+        if too_deep:
+            raise ReadError(
+                f"HTML nested deeper than the parser's limit of {LIBXML_MAX_DEPTH} levels even with only its tables kept "
+                "(tables nested in tables): cannot read it"
+            )
+    return root
+
+
+LIBXML_MAX_DEPTH = 256  # libxml2's element depth limit without XML_PARSE_HUGE
+FLAT_DEPTH = 160  # elements kept as markup when flattening; room for html/body/tbody lxml adds and for tables below
+
+
+def _parse_markup(text: str) -> tuple[etree._Element | None, bool]:
+    """The parsed page, and whether libxml2 hit its depth limit (and so left the rest out)."""
     parser = lxml.html.HTMLParser(
         encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, default_doctype=False, huge_tree=False
     )
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except etree.ParserError as exc:  # "Document is empty": markup with no elements lxml can build
+        if _hit_depth_limit(parser):
+            return None, True
         raise ReadError("no text in HTML") from exc
     except (etree.XMLSyntaxError, ValueError) as exc:
+        if _hit_depth_limit(parser):
+            return None, True
         raise ReadError(f"cannot parse HTML: {' '.join(str(exc).split())}") from exc
+    return root, _hit_depth_limit(parser)
+
+
+def _hit_depth_limit(parser: etree.HTMLParser) -> bool:
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+# Kept as markup whatever the depth: the table structure (cells must stay cells) and headings.
+_STRUCTURE = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", *_HEADINGS}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+
+
+def flatten_markup(text: str, max_depth: int) -> str:
+    """The page with elements nested below `max_depth` unwrapped: their text stays where it is,
+    a block element's edges become <br> (so lines still break there), and the content of scripts,
+    styles and hidden elements down there is left out, as the reader would. Table structure and
+    headings are always kept."""
+    flattener = _Flattener(max_depth)
+    flattener.feed(text)
+    flattener.close()
+    return "".join(flattener.out)
+
+
+class _Flattener(HTMLParser):
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.stack: list[tuple[str, str]] = []  # (tag, how): kept, flat, drop (starts left-out content), inside (left out)
+        self.depth = 0  # kept elements open
+        self.dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            if not self.dropping:
+                self.out.append("<br>" if tag == "br" else (self.get_starttag_text() or ""))
+            return
+        if self.dropping:
+            self.stack.append((tag, "inside"))
+        elif self.depth < self.max_depth or tag in _STRUCTURE:
+            self.out.append(self.get_starttag_text() or "")
+            self.depth += 1
+            self.stack.append((tag, "kept"))
+        elif tag in _DROP or _hidden(dict(attrs)):
+            self.dropping += 1
+            self.stack.append((tag, "drop"))
+        else:
+            if tag in _BLOCK:
+                self._line_break()
+            self.stack.append((tag, "flat"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.dropping:
+            self.out.append("<br>" if tag == "br" else (self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                break
+        else:
+            return  # a stray end tag
+        while len(self.stack) > i:
+            name, how = self.stack.pop()
+            if how == "kept":
+                self.out.append(f"</{name}>")
+                self.depth -= 1
+            elif how == "drop":
+                self.dropping -= 1
+            elif how == "flat" and name in _BLOCK:
+                self._line_break()
+
+    def _line_break(self) -> None:
+        if not self.out or self.out[-1] != "<br>":  # one break for a run of block edges
+            self.out.append("<br>")
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.out.append(escape(data, quote=False) if self._in_text() else data)
+
+    def _in_text(self) -> bool:
+        # script/style content is raw text: escaping it is harmless, but keep it as written
+        return not (self.stack and self.stack[-1][0] in ("script", "style"))
+
+    def handle_entityref(self, name: str) -> None:
+        if not self.dropping:
+            self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        if not self.dropping:
+            self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+
+def _hidden(attrs: dict[str, str | None]) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(attrs.get("style") or ""))
 
 
 def _tag(element: etree._Element) -> str | None:
