@@ -467,7 +467,8 @@ def table_frame(table: Any) -> pd.DataFrame:
             if cell is None:
                 record[name] = None
             elif cell.parsed is not None and cell.parsed.value is not None:
-                record[name] = cell.parsed.value
+                value = cell.parsed.value
+                record[name] = int(value) if value == int(value) and abs(value) < 1e15 else value  # counts as integers
             else:
                 record[name] = cell.text
         records.append(record)

@@ -128,3 +128,15 @@ def test_import_extractor_is_cheap() -> None:
     code = "import sys, extractor; print(sorted(m for m in ('pandas', 'extractor.batch', 'lxml', 'pebble') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_readme_example_runs_on_the_fixtures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace("/tmp/archive.duckdb", str(tmp_path / "archive.duckdb"))
+    monkeypatch.chdir(REPO)
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 - our own documentation
+    assert scope["table"].attrs["header_paths"]["按期办结率情况（40分） / 规定办结时间"] == ("按期办结率情况（40分）", "规定办结时间")
+    assert len(scope["result"].bulletins) == len(list(TEXTS.iterdir()))
