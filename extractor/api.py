@@ -132,6 +132,7 @@ def run(
     try:
         store = ResultStore(outdir, force=force)
         own_client = None
+        report: Run | None = None
         try:
             if client is None and scheduler is not None:
                 client = own_client = connect_dask(scheduler)
@@ -139,7 +140,11 @@ def run(
                     on_client(client)
             report = _run_into(store, expand_inputs(inputs), workers, limits, options, client, progress, on_result)
         finally:
-            store.close()
+            try:
+                store.close()
+            except StoreWriteError as exc:  # datapackage.json on a disk that just filled up: the CSVs are consistent
+                if report is not None:
+                    report.write_error = report.write_error or str(exc)
             if own_client is not None:
                 own_client.close()
         if report.interrupted or report.write_error:

@@ -317,10 +317,10 @@ class ResultStore:
             try:
                 tmp.write_text(package, encoding="utf-8")
                 os.replace(tmp, target)
-            except OSError:
+            except OSError as exc:
                 tmp.unlink(missing_ok=True)
                 if not self._broken:
-                    raise
+                    raise StoreWriteError(target, exc) from exc
         finally:
             self._release()
 

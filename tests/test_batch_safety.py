@@ -235,3 +235,25 @@ def test_units_csv_names_each_body_once_across_bulletins_and_runs(tmp_path: Path
     assert _rows(out / "units.csv") == units
     values = _rows(out / "values.csv")
     assert len({v["source"] for v in values if v["unit"]}) == 3  # every bulletin's values still carry the resolution
+
+
+def test_a_disk_that_fills_up_at_the_very_end_is_reported_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _copies(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    real_write_text = Path.write_text
+
+    def write_text(self: Path, *args, **kwargs):
+        if self.name == ".datapackage.json.tmp":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write_text(self, *args, **kwargs)
+
+    cmd = ["extract", str(inputs), "-o", str(out), "--workers", "0"]
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_text", write_text)
+        full = CliRunner().invoke(main, cmd)
+    assert full.exit_code == 2, full.output
+    assert f"error: cannot write {out / 'datapackage.json'}: No space left on device; 2 inputs are finished and kept" in full.output
+    assert not (out / ".datapackage.json.tmp").exists()
+    again = CliRunner().invoke(main, cmd)
+    assert again.exit_code == 0 and "2 already done" in again.output
+    assert (out / "datapackage.json").exists()
