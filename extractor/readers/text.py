@@ -23,6 +23,8 @@ from pathlib import Path
 
 from ..model import Block, Cell, Document, Paragraph, RawTable, ReadError
 from .textcodec import decode_text
+from .textdump import RunCell, split_run
+from .textdump import is_number as _is_number
 
 ENGINE = "text"
 
@@ -35,17 +37,14 @@ _LEVEL1 = re.compile(r"^[一二三四五六七八九十百]+、")
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十百]+[)）]")
 _LEVEL3 = re.compile(r"^\d{1,2}(?:[．、]|\.(?!\d)|\.(?=\d{4}年))")  # "1．", "1、", "1." but not "2.5"
 _PARENTHESISED = re.compile(r"^[（(].*[)）]$")
-# A number as printed in these tables: 1383, -17.84%, 30.00, "89. 52%" (a space after the point), 1,234.
-_NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\s?\d+)?\s?[%％]?$")
-_PLACEHOLDER = {"-", "--", "—", "——", "－", "/", "／", "无"}
 _MD_RULE = re.compile(r"^:?-{3,}:?$")
 
 _HEADING_MAX = 40  # a numbered heading is one short line; longer numbered lines are paragraphs
 _CAPTION_MAX = 60  # longer lines are text, not a table title
 _FRAGMENT_MAX = 20  # a wrapped cell's continuation after a blank line is short, e.g. "（5分）"
 _BLANK_CELL_MAX = 30  # a one-cell paragraph in a blank-separated table is short
-_MAX_INFERRED_COLS = 12
-_MIN_INFERRED_ROWS = 3  # header + two data rows before we believe a blank-separated grid
+_MIN_BLANK_RUN = 6  # one-cell paragraphs before we look for a table in them
+_MIN_BLANK_DATA_ROWS = 2  # a header and one row of short paragraphs is too little to believe
 
 
 @dataclass
@@ -56,6 +55,7 @@ class _Line:
     marker: bool = False  # cell line opened by a tab in column 0
     lost_first: bool = False  # " \tx": the spaces before the tab stand for an empty cell
     closed: bool = False  # cell line closed by a trailing " |"
+    bars: bool = False  # a line of bars only ("||||"): empty cells
 
 
 @dataclass
@@ -109,6 +109,13 @@ def parse_text(text: str) -> tuple[list[Block], list[str]]:
         if line.kind == _BLANK or line.kind == _RULE:
             i += 1
             continue
+        if (
+            line.kind in (_CELL, _PIPE)
+            and (run := _bar_run(lines, i)) is not None
+            and (after := _read_bar_run(lines, run, blocks, notes)) is not None
+        ):
+            i = after
+            continue
         if line.kind in (_TSV, _PIPE):
             rows, end = _grid_rows(lines, i)
             table_notes: list[str] = []
@@ -120,18 +127,23 @@ def parse_text(text: str) -> tuple[list[Block], list[str]]:
                 blocks.append(_paragraph(line.text))
                 i += 1
                 continue
-            lead, rows, end = found
+            lead, rows, end, table_notes = found
             blocks.extend(_paragraph(lines[k].text) for k in lead)
-            table_notes = []
-        if len(rows) < 2 or max(len(r) for r in rows) < 2:
-            # One row, or one cell per row (e.g. prose indented with a tab): not a table.
-            blocks.extend(_paragraph(lines[k].text) for k in range(i, end) if lines[k].kind not in (_BLANK, _RULE))
-        else:
-            table_no = len([b for b in blocks if isinstance(b, RawTable)]) + 1
-            notes.extend(f"table {table_no}: {note}" for note in table_notes)
-            blocks.append(_table(rows, _caption(blocks)))
+        _emit(rows, lines, i, end, table_notes, blocks, notes)
         i = end
     return blocks, notes
+
+
+def _emit(
+    rows: list[list[str]], lines: list[_Line], i: int, end: int, table_notes: list[str], blocks: list[Block], notes: list[str]
+) -> None:
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        # One row, or one cell per row (e.g. prose indented with a tab): not a table.
+        blocks.extend(_paragraph(lines[k].text) for k in range(i, end) if lines[k].kind not in (_BLANK, _RULE))
+    else:
+        table_no = len([b for b in blocks if isinstance(b, RawTable)]) + 1
+        notes.extend(f"table {table_no}: {note}" for note in table_notes)
+        blocks.append(_table(rows, _caption(blocks)))
 
 
 # ---------------------------------------------------------------------------- lines
@@ -155,6 +167,10 @@ def _classify(raw: str) -> _Line:
     if "|" in stripped:
         if stripped.endswith("|") and stripped.count("|") == 1:
             return _Line(_CELL, stripped, [stripped[:-1].strip(_SPACES)], closed=True)
+        if not stripped.strip("|" + _SPACES):
+            # "||||||": one empty cell per bar (merged cells that lost their spans, the empty
+            # half of a twin table); the page closed a row after it.
+            return _Line(_CELL, stripped, [""] * stripped.count("|"), closed=True, bars=True)
         parts = stripped.split("|")
         if stripped.startswith("|"):
             parts = parts[1:]
@@ -164,7 +180,10 @@ def _classify(raw: str) -> _Line:
         if len(cells) >= 2:
             if all(_MD_RULE.match(c) for c in cells):
                 return _Line(_RULE, stripped)  # markdown "|---|---|" under a header row
-            return _Line(_PIPE, stripped, cells)
+            if cells[0] and len(cells) >= 3 and not any(cells[1:]):
+                # "| 某某表 | |||||||": a title printed as a row of one cell and empty ones.
+                return _Line(_TEXT, cells[0])
+            return _Line(_PIPE, stripped, cells, closed=stripped.endswith("|"))
     return _Line(_TEXT, stripped)
 
 
@@ -215,6 +234,57 @@ def _grid_rows(lines: list[_Line], i: int) -> tuple[list[list[str]], int]:
 
 def _kind_at(lines: list[_Line], j: int) -> str | None:
     return lines[j].kind if j < len(lines) else None
+
+
+# ---------------------------------------------------------------------------- cells closed by bars, no row breaks
+
+
+def _is_bar_cell(line: _Line) -> bool:
+    return line.kind == _CELL and line.closed and not line.marker and not line.lost_first
+
+
+def _bar_run(lines: list[_Line], i: int) -> tuple[list[RunCell], list[int], int] | None:
+    """Lines of cells each closed by " |" (or bars only, "||||") with no blank line between
+    rows, so nothing marks where a row ends: (cells, the line of each cell, end), or None
+    where the layout is another one (rows separated by blank lines, tab-marked cells).
+    A line of several closed cells ("單位 | 總工單數 |") inside such a run adds its cells."""
+    cells: list[RunCell] = []
+    owner: list[int] = []
+    j, n = i, len(lines)
+    while j < n:
+        line = lines[j]
+        in_run = _is_bar_cell(line) or (line.kind == _PIPE and line.closed and (_is_bar_cell(lines[j + 1]) if j + 1 < n else bool(cells)))
+        if not in_run:
+            break
+        for k, text in enumerate(line.cells):
+            cells.append(RunCell(text, closes_row=line.bars and k == len(line.cells) - 1 and len(line.cells) > 1))
+            owner.append(j)
+        j += 1
+    if len(cells) < 4 or (j < n and lines[j].kind == _BLANK and _kind_at(lines, _next_nonblank(lines, j)) == _CELL):
+        return None
+    return cells, owner, j
+
+
+def _read_bar_run(lines: list[_Line], run: tuple[list[RunCell], list[int], int], blocks: list[Block], notes: list[str]) -> int | None:
+    """Tables read from a bar run by its rhythm, and the line after the run; cells that fit
+    no table are text. None (nothing added) when no table starts the run."""
+    cells, owner, end = run
+    at_end = _next_nonblank(lines, end) >= len(lines)
+    if split_run(cells, at_end, min_rows=1) is None:
+        return None
+    pos = 0
+    while pos < len(cells):
+        found = split_run(cells[pos:], at_end, min_rows=1)
+        if found is None:
+            if cells[pos].text:
+                blocks.append(_paragraph(cells[pos].text))
+            pos += 1
+            continue
+        table_no = len([b for b in blocks if isinstance(b, RawTable)]) + 1
+        notes.extend(f"table {table_no}: {note}" for note in found.notes)
+        blocks.append(_table(found.rows, _caption(blocks)))
+        pos += found.used
+    return max(end, owner[-1] + 1)
 
 
 # ---------------------------------------------------------------------------- cell per line
@@ -346,11 +416,11 @@ def _starts_row(cell: _PendingCell) -> bool:
 # ---------------------------------------------------------------------------- blank-separated cells
 
 
-def _blank_separated(lines: list[_Line], i: int) -> tuple[list[int], list[list[str]], int] | None:
-    """A table printed one cell per paragraph (cells separated by blank lines), N cells a row.
-    N is not printed, so we take the smallest N for which the run reads as a header row of
-    labels followed by data rows whose columns are each all numbers or all labels, with at
-    least one column of numbers. Returns (lead-in paragraph lines, rows, end) or None."""
+def _blank_separated(lines: list[_Line], i: int) -> tuple[list[int], list[list[str]], int, list[str]] | None:
+    """A table printed one cell per paragraph (cells separated by blank lines). The rows are
+    read from the rhythm of the run (textdump.split_run): a header of labels, then data rows
+    that repeat one pattern of number and label columns; a title or "附件1" may come first.
+    Returns (lead-in paragraph lines, rows, end, notes) or None."""
     run = [i]
     j = i
     while True:
@@ -359,51 +429,21 @@ def _blank_separated(lines: list[_Line], i: int) -> tuple[list[int], list[list[s
             break  # two lines with no blank between them are not one-cell paragraphs
         run.append(m)
         j = m
-    if not _cell_like(lines[i]) or len(run) < 2 * _MIN_INFERRED_ROWS:
+    if not _cell_like(lines[i]) or len(run) < _MIN_BLANK_RUN:
         return None
     texts = [lines[k].text for k in run]
     if not any(_is_number(t) for t in texts):
         return None
-    best: tuple[int, int, int, int] | None = None  # (-covered, n_cols, start, n_rows)
-    for start in range(min(4, len(texts))):  # a title or "附件1" may come first
-        for n_cols in range(2, _MAX_INFERRED_COLS + 1):
-            n_rows = (len(texts) - start) // n_cols
-            if n_rows < _MIN_INFERRED_ROWS:
-                break
-            grid = [texts[start + r * n_cols : start + (r + 1) * n_cols] for r in range(n_rows)]
-            if _reads_as_table(grid):
-                key = (-(n_rows * n_cols), n_cols, start, n_rows)
-                best = key if best is None or key < best else best
-    if best is None:
+    at_end = _next_nonblank(lines, run[-1] + 1) >= len(lines)
+    found = split_run([RunCell(t) for t in texts], at_end, max_lead=3, min_rows=_MIN_BLANK_DATA_ROWS)
+    if found is None:
         return None
-    _, n_cols, start, n_rows = best
-    grid = [texts[start + r * n_cols : start + (r + 1) * n_cols] for r in range(n_rows)]
-    last = run[start + n_rows * n_cols - 1]
-    return run[:start], grid, last + 1
+    return run[: found.lead], found.rows, run[found.used - 1] + 1, found.notes
 
 
 def _cell_like(line: _Line) -> bool:
     text = line.text
     return line.kind == _TEXT and len(text) <= _BLANK_CELL_MAX and not _SENTENCE_PUNCT.search(text) and heading_level(text) is None
-
-
-def _reads_as_table(grid: list[list[str]]) -> bool:
-    header, data = grid[0], grid[1:]
-    if any(_is_number(t) for t in header):
-        return False
-    numeric_cols = 0
-    for col in range(len(header)):
-        values = [row[col] for row in data]
-        numbers = [_is_number(v) or v in _PLACEHOLDER for v in values]
-        if all(numbers):
-            numeric_cols += any(_is_number(v) for v in values)
-        elif any(numbers):
-            return False
-    return numeric_cols > 0
-
-
-def _is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text))
 
 
 # ---------------------------------------------------------------------------- blocks
