@@ -187,3 +187,22 @@ def test_a_transposed_table_with_a_short_total_row():
     text = _paras("类型", "投诉", "咨询", "建议", "数量(件)", "40", "25", "5", "合计(件)", "70", "二、存在问题")
     (table,), _, _ = _tables(text)
     assert table.grid() == [["类型", "投诉", "咨询", "建议"], ["数量(件)", "40", "25", "5"], ["合计(件)", "70", None, None]]
+
+
+def test_header_rows_that_lost_their_spans_are_not_guessed_into_columns():
+    # Three header rows, each padded with a "||" run to the width of the data (5): 合计 stood
+    # over 已办/未办, but between which top-row columns cannot be told from the text.
+    text = (
+        "附表\n"
+        + _cells("单位", "件数", "退回")
+        + "||\n"
+        + _cells("合计")
+        + "||||\n"
+        + _cells("已办", "未办")
+        + "|||\n"
+        + _cells("甲局", "5", "4", "1", "0", "乙局", "3", "3", "0", "1")
+    )
+    tables, notes, _ = _tables(text)
+    assert tables == []
+    assert len(notes) == 1
+    assert notes[0].startswith("line 2: a table of 5 columns whose 3 header rows (3, 1, 2 labels) were printed without the spans")

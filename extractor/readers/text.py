@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..model import Block, Cell, Document, Paragraph, RawTable, ReadError
 from .textcodec import decode_text
-from .textdump import RunCell, split_run
+from .textdump import RunCell, lost_spans, split_run
 from .textdump import is_number as _is_number
 
 ENGINE = "text"
@@ -271,6 +271,8 @@ def _read_bar_run(lines: list[_Line], run: tuple[list[RunCell], list[int], int],
     cells, owner, end = run
     at_end = _next_nonblank(lines, end) >= len(lines)
     if split_run(cells, at_end, min_rows=1) is None:
+        if (why := lost_spans(cells)) is not None:
+            notes.append(f"line {owner[0] + 1}: {why}")
         return None
     pos = 0
     while pos < len(cells):

@@ -87,7 +87,11 @@ def _headers(cells: list[RunCell], start: int):
     same width (a header of merged cells whose spans were lost)."""
     stacked = _stacked_header(cells, start)
     if stacked is not None:
-        yield stacked
+        if not any("" in row for row in stacked[0]):
+            yield stacked
+        # Header rows padded with empty cells lost the spans of their merged cells: which
+        # column a label stands over cannot be told, so this is not read as a table with
+        # guessed columns (see lost_spans).
         return
     labels: list[str] = []
     k = start
@@ -118,9 +122,23 @@ def _stacked_header(cells: list[RunCell], start: int) -> tuple[list[list[str]], 
         if cell.closes_row:
             rows.append(row)
             row = []
-    if len(rows) < 2 or row or len({len(r) for r in rows}) != 1 or not 2 <= len(rows[0]) <= MAX_COLS:
+    k -= len(row)  # labels before the first number that no run closes start the data ("甲局", "5")
+    if len(rows) < 2 or len({len(r) for r in rows}) != 1 or not 2 <= len(rows[0]) <= MAX_COLS:
         return None
     return rows, k - start
+
+
+def lost_spans(cells: list[RunCell]) -> str | None:
+    """Why a run that starts with header rows padded by "||||" runs was not read as a table."""
+    stacked = _stacked_header(cells, 0)
+    if stacked is None or not any("" in row for row in stacked[0]):
+        return None
+    rows = stacked[0]
+    counts = ", ".join(str(sum(1 for t in row if t)) for row in rows)
+    return (
+        f"a table of {len(rows[0])} columns whose {len(rows)} header rows ({counts} labels) were printed without the spans"
+        " of their merged cells: the columns under the labels cannot be told apart, so it was not read as a table"
+    )
 
 
 def _fits(texts: list[str], pattern: list[str | None]) -> bool:
