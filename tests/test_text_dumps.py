@@ -104,14 +104,14 @@ def test_a_total_merged_over_the_rows_is_not_printed_again():
         ["", "微信", "30", "建议", "50"],
         ["", "信件", "10", None, None],
     ]
-    assert notes == ["table 1: row 2: its first cell was not printed (merged from above), left empty"]
+    assert notes == ["table 1: data row 2: its first cell was not printed (merged from above), left empty"]
 
 
 def test_a_row_cut_off_at_the_end_of_the_excerpt_is_dropped_with_a_note():
     text = "附表\n" + _cells("单位", "件数", "办结率", "住建局", "50", "100%", "城管局", "44", "97%", "教育局", "30")
     (table,), notes, _ = _tables(text)
     assert table.grid() == [["单位", "件数", "办结率"], ["住建局", "50", "100%"], ["城管局", "44", "97%"]]
-    assert notes == ["table 1: row 3: cut off at the end of the text (2 of 3 cells), dropped"]
+    assert notes == ["table 1: data row 3: cut off at the end of the text (2 of 3 cells: 教育局 | 30), dropped"]
 
 
 def test_the_same_short_row_before_more_text_is_kept():
@@ -180,7 +180,7 @@ def test_blank_separated_run_cut_off_after_one_row():
     text = "说明文字。\n\n" + _paras("单位", "件数", "满意率", "丙局", "139", "93.42%", "丁局", "7")
     (table,), notes, _ = _tables(text)
     assert table.grid() == [["单位", "件数", "满意率"], ["丙局", "139", "93.42%"]]
-    assert notes == ["table 1: row 2: cut off at the end of the text (2 of 3 cells), dropped"]
+    assert notes == ["table 1: data row 2: cut off at the end of the text (2 of 3 cells: 丁局 | 7), dropped"]
 
 
 def test_a_transposed_table_with_a_short_total_row():
@@ -206,3 +206,9 @@ def test_header_rows_that_lost_their_spans_are_not_guessed_into_columns():
     assert tables == []
     assert len(notes) == 1
     assert notes[0].startswith("line 2: a table of 5 columns whose 3 header rows (3, 1, 2 labels) were printed without the spans")
+
+
+def test_a_row_of_one_cell_inside_a_pipe_grid_stays_a_row():
+    text = "| 单位 | 件数 | 办结率 |\n| 一、乡镇 | | |\n| 甲镇 | 12 | 100% |\n| 乙镇 | 8 | 95% |\n"
+    (table,), _, _ = _tables(text)
+    assert table.grid() == [["单位", "件数", "办结率"], ["一、乡镇", "", ""], ["甲镇", "12", "100%"], ["乙镇", "8", "95%"]]

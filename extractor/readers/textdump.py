@@ -168,7 +168,7 @@ def _data_rows(cells: list[RunCell], p: int, width: int, at_end: bool, min_rows:
             # and the row fits from the second column on: the page did not print the merged
             # cell again, so it is left empty rather than shifting every value one column left.
             row, step = ["", *texts[: width - 1]], width - 1
-            notes.append(f"row {len(rows) + 1}: its first cell was not printed (merged from above), left empty")
+            notes.append(f"data row {len(rows) + 1}: its first cell was not printed (merged from above), left empty")
         else:
             break
         rows.append(row)
@@ -178,7 +178,8 @@ def _data_rows(cells: list[RunCell], p: int, width: int, at_end: bool, min_rows:
     cut = short = False
     if rows and 0 < len(tail) < width and _fits(tail, pattern):
         if at_end:
-            notes.append(f"row {len(rows) + 1}: cut off at the end of the text ({len(tail)} of {width} cells), dropped")
+            shown = " | ".join(tail)
+            notes.append(f"data row {len(rows) + 1}: cut off at the end of the text ({len(tail)} of {width} cells: {shown}), dropped")
             p, cut = n, True
         elif "n" in map(kind, tail):
             rows.append(tail)  # a row printed short: its last columns are empty
