@@ -212,3 +212,23 @@ def test_a_row_of_one_cell_inside_a_pipe_grid_stays_a_row():
     text = "| 单位 | 件数 | 办结率 |\n| 一、乡镇 | | |\n| 甲镇 | 12 | 100% |\n| 乙镇 | 8 | 95% |\n"
     (table,), _, _ = _tables(text)
     assert table.grid() == [["单位", "件数", "办结率"], ["一、乡镇", "", ""], ["甲镇", "12", "100%"], ["乙镇", "8", "95%"]]
+
+
+def test_months_as_rows_and_streets_as_columns():
+    text = "各街道分月工单量\n" + _cells(
+        "月份", "东街道", "西街道", "南街道", "1月", "120", "98", "45", "2月", "101", "87", "52", "3月", "133", "90", "61"
+    )
+    (table,), notes, _ = _tables(text)
+    assert table.grid() == [
+        ["月份", "东街道", "西街道", "南街道"],
+        ["1月", "120", "98", "45"],
+        ["2月", "101", "87", "52"],
+        ["3月", "133", "90", "61"],
+    ]
+    assert notes == []
+
+
+def test_a_page_menu_of_closed_cells_is_not_a_table():
+    text = _cells("首页", "政务公开", "2023", "互动交流") + "关于2023年3月热线办理情况的通报\n"
+    tables, _, _ = _tables(text)
+    assert tables == []

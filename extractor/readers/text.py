@@ -54,6 +54,7 @@ _CAPTION_MAX = 60  # longer lines are text, not a table title
 _BLANK_CELL_MAX = 30  # a one-cell paragraph in a blank-separated table is short
 _MIN_BLANK_RUN = 6  # one-cell paragraphs before we look for a table in them
 _MIN_BLANK_DATA_ROWS = 2  # a header and one row of short paragraphs is too little to believe
+_MIN_RUN_DATA_ROWS = 2  # likewise for cells closed by bars (page menus print "首页 |" lines too)
 
 
 def read_text(path: str | Path, max_bytes: int | None = None) -> Document:
@@ -198,13 +199,13 @@ def _read_bar_run(lines: list[Line], run: tuple[list[RunCell], list[int], int], 
     no table are text. None (nothing added) when no table starts the run."""
     cells, owner, end = run
     at_end = next_nonblank(lines, end) >= len(lines)
-    if split_run(cells, at_end, min_rows=1) is None:
+    if split_run(cells, at_end, min_rows=_MIN_RUN_DATA_ROWS) is None:
         if (why := lost_spans(cells)) is not None:
             notes.append(f"line {owner[0] + 1}: {why}")
         return None
     pos = 0
     while pos < len(cells):
-        found = split_run(cells[pos:], at_end, min_rows=1)
+        found = split_run(cells[pos:], at_end, min_rows=_MIN_RUN_DATA_ROWS)
         if found is None:
             if cells[pos].text:
                 blocks.append(_paragraph(cells[pos].text))
