@@ -3,11 +3,19 @@
 The layout is recognised from the text itself, line by line, never from the file name:
 
 - cell per line: each cell is a line starting with a tab ("\\t电话"), optionally closed by a
-  trailing " |"; a line holding only a tab is an empty cell; blank lines separate rows;
+  trailing " |"; a line holding only a tab is an empty cell; blank lines separate rows
+  (textcells);
+- cells closed by " |" with no blank line anywhere, so no row breaks ("||||" = empty cells);
+  the rows are read from the rhythm of the cells (textdump);
 - tab-separated rows ("部门名称\\t受理案件数\\t…"), one row per line;
-- pipe-separated rows ("索 引 号 | CJS044/2025-000234 | 主题分类 | |");
-- cells separated by blank lines, one cell per paragraph, N cells per row (N is inferred);
+- pipe-separated rows ("索 引 号 | CJS044/2025-000234 | 主题分类 | |"); a pipe row holding only
+  its first cell ("| 某某表 | |||||||") above a table is its title;
+- cells separated by blank lines, one cell per paragraph, the rows read from their rhythm
+  (textdump);
 - prose: everything else, one Paragraph per non-empty line.
+
+Lines are classified in textlines. Rows that cannot be placed exactly (cut off at the end of
+the excerpt, a merged cell not printed again) are noted in Document.notes ("read" findings).
 
 Cells keep their text as printed (only surrounding spaces are stripped) and rows stay ragged:
 deciding header rows and normalising numbers are later stages' jobs.
@@ -15,58 +23,38 @@ deciding header rows and normalising numbers are later stages' jobs.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Block, Cell, Document, Paragraph, RawTable, ReadError
+from .textcells import cell_rows
 from .textcodec import decode_text
+from .textdump import RunCell, lost_spans, split_run
+from .textdump import is_number as _is_number
+from .textlines import (
+    BLANK,
+    CELL,
+    PARENTHESISED,
+    PIPE,
+    RULE,
+    SENTENCE_PUNCT,
+    TEXT,
+    TSV,
+    Line,
+    classify,
+    heading_level,
+    kind_at,
+    next_nonblank,
+    rows_of_one_cell,
+)
 
 ENGINE = "text"
 
-# Line kinds.
-_BLANK, _TEXT, _CELL, _TSV, _PIPE, _RULE = "blank", "text", "cell", "tsv", "pipe", "rule"
-
-_SPACES = " \u3000\xa0\r\f\v"  # what counts as blank; a tab does not (a lone tab is an empty cell)
-_SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?：:]")
-_LEVEL1 = re.compile(r"^[一二三四五六七八九十百]+、")
-_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十百]+[)）]")
-_LEVEL3 = re.compile(r"^\d{1,2}(?:[．、]|\.(?!\d)|\.(?=\d{4}年))")  # "1．", "1、", "1." but not "2.5"
-_PARENTHESISED = re.compile(r"^[（(].*[)）]$")
-# A number as printed in these tables: 1383, -17.84%, 30.00, "89. 52%" (a space after the point), 1,234.
-_NUMBER = re.compile(r"^[-+−]?\d[\d,，]*(?:[.．]\s?\d+)?\s?[%％]?$")
-_PLACEHOLDER = {"-", "--", "—", "——", "－", "/", "／", "无"}
-_MD_RULE = re.compile(r"^:?-{3,}:?$")
-
-_HEADING_MAX = 40  # a numbered heading is one short line; longer numbered lines are paragraphs
 _CAPTION_MAX = 60  # longer lines are text, not a table title
-_FRAGMENT_MAX = 20  # a wrapped cell's continuation after a blank line is short, e.g. "（5分）"
 _BLANK_CELL_MAX = 30  # a one-cell paragraph in a blank-separated table is short
-_MAX_INFERRED_COLS = 12
-_MIN_INFERRED_ROWS = 3  # header + two data rows before we believe a blank-separated grid
-
-
-@dataclass
-class _Line:
-    kind: str
-    text: str  # the line stripped of surrounding whitespace (for prose)
-    cells: list[str] = field(default_factory=list)
-    marker: bool = False  # cell line opened by a tab in column 0
-    lost_first: bool = False  # " \tx": the spaces before the tab stand for an empty cell
-    closed: bool = False  # cell line closed by a trailing " |"
-
-
-@dataclass
-class _PendingCell:
-    parts: list[str]
-    line_start: bool  # the first cell of its line (only those can start a row)
-    open: bool  # may still take continuation lines
-
-    @property
-    def text(self) -> str:
-        return "\n".join(p for p in self.parts if p)
+_MIN_BLANK_RUN = 6  # one-cell paragraphs before we look for a table in them
+_MIN_BLANK_DATA_ROWS = 2  # a header and one row of short paragraphs is too little to believe
+_MIN_RUN_DATA_ROWS = 2  # likewise for cells closed by bars (page menus print "首页 |" lines too)
 
 
 def read_text(path: str | Path, max_bytes: int | None = None) -> Document:
@@ -100,92 +88,56 @@ def _reject_binary(text: str) -> None:
 
 def parse_text(text: str) -> tuple[list[Block], list[str]]:
     """Blocks (Paragraph, RawTable) in reading order, plus notes about rows we could not place."""
-    lines = [_classify(raw) for raw in text.replace("\f", "\n").splitlines()]
+    lines = rows_of_one_cell([classify(raw) for raw in text.replace("\f", "\n").splitlines()])
     blocks: list[Block] = []
     notes: list[str] = []
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if line.kind == _BLANK or line.kind == _RULE:
+        if line.kind == BLANK or line.kind == RULE:
             i += 1
             continue
-        if line.kind in (_TSV, _PIPE):
+        if (
+            line.kind in (CELL, PIPE)
+            and (run := _bar_run(lines, i)) is not None
+            and (after := _read_bar_run(lines, run, blocks, notes)) is not None
+        ):
+            i = after
+            continue
+        if line.kind in (TSV, PIPE):
             rows, end = _grid_rows(lines, i)
             table_notes: list[str] = []
-        elif line.kind == _CELL:
-            rows, end, table_notes = _cell_rows(lines, i)
+        elif line.kind == CELL:
+            rows, end, table_notes = cell_rows(lines, i)
         else:
             found = _blank_separated(lines, i)
             if found is None:
                 blocks.append(_paragraph(line.text))
                 i += 1
                 continue
-            lead, rows, end = found
+            lead, rows, end, table_notes = found
             blocks.extend(_paragraph(lines[k].text) for k in lead)
-            table_notes = []
-        if len(rows) < 2 or max(len(r) for r in rows) < 2:
-            # One row, or one cell per row (e.g. prose indented with a tab): not a table.
-            blocks.extend(_paragraph(lines[k].text) for k in range(i, end) if lines[k].kind not in (_BLANK, _RULE))
-        else:
-            table_no = len([b for b in blocks if isinstance(b, RawTable)]) + 1
-            notes.extend(f"table {table_no}: {note}" for note in table_notes)
-            blocks.append(_table(rows, _caption(blocks)))
+        _emit(rows, lines, i, end, table_notes, blocks, notes)
         i = end
     return blocks, notes
 
 
-# ---------------------------------------------------------------------------- lines
-
-
-def _classify(raw: str) -> _Line:
-    stripped = raw.strip(_SPACES + "\t")
-    if not raw.strip(_SPACES):
-        return _Line(_BLANK, "")
-    if "\t" in raw:
-        if raw.startswith("\t") and "\t" not in raw[1:]:
-            content, closed = _unpipe(raw[1:])
-            return _Line(_CELL, stripped, [content], marker=True, closed=closed)
-        head, _, rest = raw.partition("\t")
-        if not head.strip(_SPACES) and "\t" not in rest:
-            # " \t5": in the damaged rows of cell-per-line dumps the spaces stand for a lost
-            # (empty) cell, so this is two cells; in a tab-separated table it is a row ["", "5"].
-            content, closed = _unpipe(rest)
-            return _Line(_CELL, stripped, ["", content], lost_first=True, closed=closed)
-        return _Line(_TSV, stripped, [c.strip(_SPACES) for c in raw.split("\t")])
-    if "|" in stripped:
-        if stripped.endswith("|") and stripped.count("|") == 1:
-            return _Line(_CELL, stripped, [stripped[:-1].strip(_SPACES)], closed=True)
-        parts = stripped.split("|")
-        if stripped.startswith("|"):
-            parts = parts[1:]
-        if stripped.endswith("|"):
-            parts = parts[:-1]  # the trailing " |" closes the row, it adds no cell
-        cells = [p.strip(_SPACES) for p in parts]
-        if len(cells) >= 2:
-            if all(_MD_RULE.match(c) for c in cells):
-                return _Line(_RULE, stripped)  # markdown "|---|---|" under a header row
-            return _Line(_PIPE, stripped, cells)
-    return _Line(_TEXT, stripped)
-
-
-def _unpipe(content: str) -> tuple[str, bool]:
-    """A cell's text and whether a trailing " |" closed it."""
-    text = content.strip(_SPACES)
-    if text.endswith("|") and text.count("|") == 1:
-        return text[:-1].strip(_SPACES), True
-    return text, False
-
-
-def _next_nonblank(lines: list[_Line], j: int) -> int:
-    while j < len(lines) and lines[j].kind == _BLANK:
-        j += 1
-    return j
+def _emit(
+    rows: list[list[str]], lines: list[Line], i: int, end: int, table_notes: list[str], blocks: list[Block], notes: list[str]
+) -> None:
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        # One row, or one cell per row (e.g. prose indented with a tab): not a table.
+        blocks.extend(_paragraph(lines[k].text) for k in range(i, end) if lines[k].kind not in (BLANK, RULE))
+    else:
+        table_no = len([b for b in blocks if isinstance(b, RawTable)]) + 1
+        notes.extend(f"table {table_no}: {note}" for note in table_notes)
+        blocks.append(_table(rows, _caption(blocks)))
 
 
 # ---------------------------------------------------------------------------- tab / pipe rows
 
 
-def _grid_rows(lines: list[_Line], i: int) -> tuple[list[list[str]], int]:
+def _grid_rows(lines: list[Line], i: int) -> tuple[list[list[str]], int]:
     """Consecutive tab- or pipe-separated rows. Blank lines between rows do not end the table
     (long tables are split into blocks with a repeated header); any other line does."""
     kind = lines[i].kind
@@ -196,14 +148,14 @@ def _grid_rows(lines: list[_Line], i: int) -> tuple[list[list[str]], int]:
         if line.kind == kind:
             rows.append(line.cells)
             j += 1
-        elif line.kind == _RULE and kind == _PIPE:
+        elif line.kind == RULE and kind == PIPE:
             j += 1
-        elif kind == _TSV and line.kind == _CELL and not line.closed and (lines[j - 1].kind == _TSV or _kind_at(lines, j + 1) == _TSV):
+        elif kind == TSV and line.kind == CELL and not line.closed and (lines[j - 1].kind == TSV or kind_at(lines, j + 1) == TSV):
             # "\t劳动监察大队" between tab-separated rows is a row with an empty first cell.
             rows.append(["", *line.cells[-1:]])
             j += 1
-        elif line.kind == _BLANK:
-            m = _next_nonblank(lines, j)
+        elif line.kind == BLANK:
+            m = next_nonblank(lines, j)
             if m < len(lines) and lines[m].kind == kind:
                 j = m
             else:
@@ -213,213 +165,93 @@ def _grid_rows(lines: list[_Line], i: int) -> tuple[list[list[str]], int]:
     return rows, j
 
 
-def _kind_at(lines: list[_Line], j: int) -> str | None:
-    return lines[j].kind if j < len(lines) else None
+# ---------------------------------------------------------------------------- cells closed by bars, no row breaks
 
 
-# ---------------------------------------------------------------------------- cell per line
+def _is_bar_cell(line: Line) -> bool:
+    return line.kind == CELL and line.closed and not line.marker and not line.lost_first
 
 
-def _cell_rows(lines: list[_Line], i: int) -> tuple[list[list[str]], int, list[str]]:
-    """A cell-per-line table: one cell per line, rows separated by blank lines."""
-    rows: list[list[_PendingCell]] = []
-    cur: list[_PendingCell] = []
+def _bar_run(lines: list[Line], i: int) -> tuple[list[RunCell], list[int], int] | None:
+    """Lines of cells each closed by " |" (or bars only, "||||") with no blank line between
+    rows, so nothing marks where a row ends: (cells, the line of each cell, end), or None
+    where the layout is another one (rows separated by blank lines, tab-marked cells).
+    A line of several closed cells ("單位 | 總工單數 |") inside such a run adds its cells."""
+    cells: list[RunCell] = []
+    owner: list[int] = []
     j, n = i, len(lines)
     while j < n:
         line = lines[j]
-        if line.kind == _CELL:
-            if line.closed and not line.marker and not line.lost_first and cur and cur[-1].open:
-                cur[-1].parts.append(line.cells[0])  # "赣服通 |" closes a cell wrapped over two lines
-                cur[-1].open = False
-            else:
-                for k, text in enumerate(line.cells):
-                    cur.append(_PendingCell([text], line_start=k == 0, open=False))
-                cur[-1].open = not line.closed
-            j += 1
-        elif line.kind == _TEXT and lines[j - 1].kind != _BLANK and cur and not _is_prose(line.text):
-            if cur[-1].open:
-                cur[-1].parts.append(line.text)  # "\t网站邮件" + "赣服通": a wrapped cell
-            elif _kind_at(lines, j + 1) == _CELL and lines[j + 1].closed and not lines[j + 1].marker:
-                cur.append(_PendingCell([line.text], line_start=True, open=True))  # "网站邮件" + "赣服通 |"
-            else:
-                break
-            j += 1
-        elif line.kind == _BLANK:
-            if cur and cur[-1].open and _continues_after_blank(lines, j):
-                # "\t得分" + "" + "（5分）" + "\t重复派发情况": the blank is inside a wrapped header cell.
-                cur[-1].parts.append(lines[j + 1].text)
-                j += 2
-                continue
-            if cur:
-                rows.append(cur)
-                cur = []
-            m = _next_nonblank(lines, j)
-            if m < n and lines[m].kind == _CELL:
-                j = m
-            else:
-                break
-        else:
+        in_run = _is_bar_cell(line) or (line.kind == PIPE and line.closed and (_is_bar_cell(lines[j + 1]) if j + 1 < n else bool(cells)))
+        if not in_run:
             break
-    if cur:
-        rows.append(cur)
-    fixed, notes = _repair_rows(rows)
-    return [[c.text for c in row] for row in fixed], j, notes
+        for k, text in enumerate(line.cells):
+            cells.append(RunCell(text, closes_row=line.bars and k == len(line.cells) - 1 and len(line.cells) > 1))
+            owner.append(j)
+        j += 1
+    if len(cells) < 4 or (j < n and lines[j].kind == BLANK and kind_at(lines, next_nonblank(lines, j)) == CELL):
+        return None
+    return cells, owner, j
 
 
-def _continues_after_blank(lines: list[_Line], j: int) -> bool:
-    """One blank line, then a short fragment that is not prose, then directly the next cell."""
-    if j + 2 >= len(lines) or lines[j - 1].kind not in (_CELL, _TEXT):
-        return False
-    frag, after = lines[j + 1], lines[j + 2]
-    return frag.kind == _TEXT and len(frag.text) <= _FRAGMENT_MAX and not _is_prose(frag.text) and after.kind == _CELL
-
-
-def _is_prose(text: str) -> bool:
-    """A line that cannot be part of a cell: a numbered section heading or a full sentence."""
-    return bool(_LEVEL1.match(text) or _LEVEL2.match(text)) or (text.endswith("。") and len(text) > 40)
-
-
-def _repair_rows(rows: list[list[_PendingCell]]) -> tuple[list[list[_PendingCell]], list[str]]:
-    """Fix rows whose blank-line separators were lost or misplaced in the dump, without ever
-    moving a value to another column; anything we cannot place exactly is kept and noted."""
-    if not rows:
-        return rows, []
-    counts = Counter(len(r) for r in rows)
-    width = max(counts, key=lambda w: (counts[w], w))  # the width of the well-formed rows
-    notes: list[str] = []
-
-    # A blank line inside a row ("\t13" + "" + "\t住建局" + "\t关于小区的问题") leaves two short
-    # fragments that add up to exactly one row. Left apart, the second fragment would start in
-    # column 0, under the wrong header, so join them. Not in the first row: a two-row header
-    # (group headers over sub-headers) can also look like two short rows.
-    merged: list[list[_PendingCell]] = []
-    k = 0
-    while k < len(rows):
-        row = rows[k]
-        if 0 < k < len(rows) - 1 and len(row) < width and len(rows[k + 1]) < width and len(row) + len(rows[k + 1]) == width:
-            notes.append(f"row {len(merged)}: a row broken by a blank line ({len(row)} + {len(rows[k + 1])} cells) was joined")
-            merged.append(row + rows[k + 1])
-            k += 2
+def _read_bar_run(lines: list[Line], run: tuple[list[RunCell], list[int], int], blocks: list[Block], notes: list[str]) -> int | None:
+    """Tables read from a bar run by its rhythm, and the line after the run; cells that fit
+    no table are text. None (nothing added) when no table starts the run."""
+    cells, owner, end = run
+    at_end = next_nonblank(lines, end) >= len(lines)
+    if split_run(cells, at_end, min_rows=_MIN_RUN_DATA_ROWS) is None:
+        if (why := lost_spans(cells)) is not None:
+            notes.append(f"line {owner[0] + 1}: {why}")
+        return None
+    pos = 0
+    while pos < len(cells):
+        found = split_run(cells[pos:], at_end, min_rows=_MIN_RUN_DATA_ROWS)
+        if found is None:
+            if cells[pos].text:
+                blocks.append(_paragraph(cells[pos].text))
+            pos += 1
             continue
-        merged.append(row)
-        k += 1
-
-    # A run of cells with no blank line between rows (damaged dumps drop them) is longer than
-    # the table is wide. We cut a whole row of exactly `width` cells off its front or its back
-    # only where the cut falls on a cell that can start a row (the first cell of a line that is
-    # empty, i.e. a lost row label as in " \t5", or a non-numeric label), and only while what is
-    # left still holds at least a full row. Whatever stays longer than a row after that has
-    # lost cells somewhere inside, so we cannot tell which column each value belongs to: it is
-    # kept as one over-long row, with a note, rather than guessed into shifted columns.
-    out: list[list[_PendingCell]] = []
-    for row in merged:
-        if len(row) <= width:
-            out.append(row)
-            continue
-        front: list[list[_PendingCell]] = []
-        back: list[list[_PendingCell]] = []
-        rest = row
-        while len(rest) > width:
-            if len(rest) - width >= width and _starts_row(rest[width]):
-                front.append(rest[:width])
-                rest = rest[width:]
-            elif len(rest) - width >= width and _starts_row(rest[len(rest) - width]):
-                back.insert(0, rest[len(rest) - width :])
-                rest = rest[: len(rest) - width]
-            else:
-                break
-        first = len(out)
-        pieces = [*front, rest, *back]
-        out.extend(pieces)
-        if len(pieces) > 1:
-            notes.append(f"rows {first}-{first + len(pieces) - 1}: {len(row)} cells without row breaks were cut into rows of {width}")
-        if len(rest) > width:
-            where = first + len(front)
-            notes.append(f"row {where}: {len(rest)} cells without row breaks (rows have {width}); cells were lost, kept as one row")
-    return out, notes
-
-
-def _starts_row(cell: _PendingCell) -> bool:
-    return cell.line_start and (cell.text == "" or not _is_number(cell.text))
+        table_no = len([b for b in blocks if isinstance(b, RawTable)]) + 1
+        notes.extend(f"table {table_no}: {note}" for note in found.notes)
+        blocks.append(_table(found.rows, _caption(blocks)))
+        pos += found.used
+    return max(end, owner[-1] + 1)
 
 
 # ---------------------------------------------------------------------------- blank-separated cells
 
 
-def _blank_separated(lines: list[_Line], i: int) -> tuple[list[int], list[list[str]], int] | None:
-    """A table printed one cell per paragraph (cells separated by blank lines), N cells a row.
-    N is not printed, so we take the smallest N for which the run reads as a header row of
-    labels followed by data rows whose columns are each all numbers or all labels, with at
-    least one column of numbers. Returns (lead-in paragraph lines, rows, end) or None."""
+def _blank_separated(lines: list[Line], i: int) -> tuple[list[int], list[list[str]], int, list[str]] | None:
+    """A table printed one cell per paragraph (cells separated by blank lines). The rows are
+    read from the rhythm of the run (textdump.split_run): a header of labels, then data rows
+    that repeat one pattern of number and label columns; a title or "附件1" may come first.
+    Returns (lead-in paragraph lines, rows, end, notes) or None."""
     run = [i]
     j = i
     while True:
-        m = _next_nonblank(lines, j + 1)
+        m = next_nonblank(lines, j + 1)
         if m == j + 1 or m >= len(lines) or not _cell_like(lines[m]):
             break  # two lines with no blank between them are not one-cell paragraphs
         run.append(m)
         j = m
-    if not _cell_like(lines[i]) or len(run) < 2 * _MIN_INFERRED_ROWS:
+    if not _cell_like(lines[i]) or len(run) < _MIN_BLANK_RUN:
         return None
     texts = [lines[k].text for k in run]
     if not any(_is_number(t) for t in texts):
         return None
-    best: tuple[int, int, int, int] | None = None  # (-covered, n_cols, start, n_rows)
-    for start in range(min(4, len(texts))):  # a title or "附件1" may come first
-        for n_cols in range(2, _MAX_INFERRED_COLS + 1):
-            n_rows = (len(texts) - start) // n_cols
-            if n_rows < _MIN_INFERRED_ROWS:
-                break
-            grid = [texts[start + r * n_cols : start + (r + 1) * n_cols] for r in range(n_rows)]
-            if _reads_as_table(grid):
-                key = (-(n_rows * n_cols), n_cols, start, n_rows)
-                best = key if best is None or key < best else best
-    if best is None:
+    at_end = next_nonblank(lines, run[-1] + 1) >= len(lines)
+    found = split_run([RunCell(t) for t in texts], at_end, max_lead=3, min_rows=_MIN_BLANK_DATA_ROWS)
+    if found is None:
         return None
-    _, n_cols, start, n_rows = best
-    grid = [texts[start + r * n_cols : start + (r + 1) * n_cols] for r in range(n_rows)]
-    last = run[start + n_rows * n_cols - 1]
-    return run[:start], grid, last + 1
+    return run[: found.lead], found.rows, run[found.used - 1] + 1, found.notes
 
 
-def _cell_like(line: _Line) -> bool:
+def _cell_like(line: Line) -> bool:
     text = line.text
-    return line.kind == _TEXT and len(text) <= _BLANK_CELL_MAX and not _SENTENCE_PUNCT.search(text) and heading_level(text) is None
-
-
-def _reads_as_table(grid: list[list[str]]) -> bool:
-    header, data = grid[0], grid[1:]
-    if any(_is_number(t) for t in header):
-        return False
-    numeric_cols = 0
-    for col in range(len(header)):
-        values = [row[col] for row in data]
-        numbers = [_is_number(v) or v in _PLACEHOLDER for v in values]
-        if all(numbers):
-            numeric_cols += any(_is_number(v) for v in values)
-        elif any(numbers):
-            return False
-    return numeric_cols > 0
-
-
-def _is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text))
+    return line.kind == TEXT and len(text) <= _BLANK_CELL_MAX and not SENTENCE_PUNCT.search(text) and heading_level(text) is None
 
 
 # ---------------------------------------------------------------------------- blocks
-
-
-def heading_level(text: str) -> int | None:
-    """1 for "一、…", 2 for "（一）…"/"(一)…", 3 for a short "1．…" title without sentence punctuation.
-    A numbered paragraph that runs on after its title ("（一）审核把关不严。部分承办单位…") is text."""
-    is_line = len(text) <= _HEADING_MAX and "。" not in text
-    if _LEVEL1.match(text) and is_line:
-        return 1
-    if _LEVEL2.match(text) and is_line:
-        return 2
-    if _LEVEL3.match(text) and len(text) <= 30 and not _SENTENCE_PUNCT.search(text):
-        return 3
-    return None
 
 
 def _paragraph(text: str) -> Paragraph:
@@ -437,9 +269,9 @@ def _caption(blocks: list[Block]) -> str | None:
         if not isinstance(block, Paragraph):
             return None
         text = block.text
-        if _PARENTHESISED.match(text) and heading_level(text) is None:
+        if PARENTHESISED.match(text) and heading_level(text) is None:
             continue
-        if len(text) <= _CAPTION_MAX and not _SENTENCE_PUNCT.search(text) and heading_level(text) not in (1, 2):
+        if len(text) <= _CAPTION_MAX and not SENTENCE_PUNCT.search(text) and heading_level(text) not in (1, 2):
             return text
         return None
     return None
