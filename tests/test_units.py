@@ -47,7 +47,8 @@ def unit(name: str, *county: str) -> str:
         ("消防大队", (), "消防救援大队"),
         ("平江县消防大队", ("平江县",), "消防救援大队"),
         ("消防救援大队", (), "消防救援大队"),
-        ("教体局", (), "教育体育局"),
+        ("教体局", (), "教育局"),
+        ("教育体育局", (), "教育局"),
         ("教育局", (), "教育局"),
         ("社保局", (), "社会保险事业管理局"),
         ("国家电网", (), "供电公司"),
@@ -58,10 +59,12 @@ def test_alias_families(printed, county, canonical):
     assert unit(printed, *county) == canonical
 
 
-def test_education_bureaus_stay_apart_but_share_a_family():
-    a, b = resolve("教体局"), resolve("教育局")
-    assert a.unit != b.unit
-    assert a.family == b.family == "教育"
+def test_a_merged_mandate_is_the_body_of_its_lead_mandate():
+    # units.yaml: a county's education department is one body whether or not it also runs sport
+    assert unit("教体局") == unit("教育和体育局") == unit("乙县教育局", "乙县") == "教育局"
+    assert unit("水务局") == unit("水利局") == "水利局"
+    assert unit("文广旅体局") == unit("文化旅游和广播电视局") == "文化广电旅游局"
+    assert unit("体育局") == "体育局"  # a stand-alone sports bureau is not education
 
 
 def test_social_insurance_agency_is_not_the_labour_bureau():

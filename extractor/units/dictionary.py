@@ -113,6 +113,12 @@ class Dictionary:
     open_classes: tuple[dict, ...]
     aggregates: dict[str, str]
     keyword_units: tuple[Unit, ...] = field(default=())
+    level_endings: tuple[tuple[str, str], ...] = ()
+    office_suffixes: tuple[str, ...] = ()
+    zone_types: tuple[tuple[str, str], ...] = ()  # printed ending -> full zone type, longest first
+    zone_needs_name: frozenset[str] = frozenset()
+    zone_level_words: frozenset[str] = frozenset()
+    drop_words: tuple[str, ...] = ()
 
     def rank(self, name: str) -> str | None:
         for ending, rank in self.rank_suffixes:
@@ -165,6 +171,7 @@ def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
             put(old["name"], _Entry(name, "historic", old.get("note", "")))
 
     tw = data["township"]
+    zones = data.get("zones") or {}
     return Dictionary(
         units=units,
         index=index,
@@ -181,4 +188,10 @@ def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
         open_classes=tuple(sorted(data["open_classes"], key=lambda c: -len(c["ending"]))),
         aggregates={fold(a["name"]): a["kind"] for a in data["aggregates"]},
         keyword_units=tuple(u for u in units.values() if u.keywords),
+        level_endings=tuple(sorted((data.get("level_endings") or {}).items(), key=lambda kv: -len(kv[0]))),
+        office_suffixes=_longest_first(data.get("office_suffixes") or []),
+        zone_types=tuple(sorted((zones.get("types") or {}).items(), key=lambda kv: -len(kv[0]))),
+        zone_needs_name=frozenset(zones.get("needs_own_name") or []),
+        zone_level_words=frozenset(zones.get("level_words") or []),
+        drop_words=_longest_first(str(w) for w in data.get("drop_words") or []),
     )

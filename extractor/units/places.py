@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from .dictionary import _longest_first, fold, load_dictionary
 
@@ -24,6 +25,49 @@ def _place_variants(names: Iterable[str], suffixes: tuple[str, ...] = ()) -> tup
                 out.add(f[: -len(suf)])
                 break
     return _longest_first(out)
+
+
+def short_place(name: str, suffixes: tuple[str, ...] = ()) -> str:
+    """The short form a place is printed under: 宜丰县 -> 宜丰, 盘锦市 -> 盘锦 (kept whole when
+    the rest would be one character: 沙县)."""
+    for suf in suffixes or load_dictionary().place_suffixes:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return name
+
+
+@cache
+def enclosing_places(name: str) -> tuple[str, ...]:
+    """The province and city a county-level place belongs to, from the division registry
+    (湘阴县 -> 湖南省, 岳阳市); () when the registry does not know it or the name is ambiguous."""
+    try:
+        from .. import divisions
+
+        found = divisions.county_info(name)
+    except Exception:  # the registry package is optional at this level
+        return ()
+    if not found:
+        return ()
+    province, city, _ = found
+    return tuple(p for p in (province, city) if p)
+
+
+@cache
+def is_division_name(text: str) -> bool:
+    """Whether `text` is made only of full division names (岳阳市, 盘锦市兴隆台区), so that a
+    prefix ending in 市/县 is a place and not part of a body's own name (市智慧城市建设局)."""
+    try:
+        from .. import divisions
+
+        places = divisions.find_places(text)
+        full = divisions.is_full_name
+    except Exception:
+        return False
+    pos = 0
+    for _prov, _city, _county, matched, start in sorted(places, key=lambda p: (p[4], -len(p[3]))):
+        if start == pos and full(matched):
+            pos = start + len(matched)
+    return pos == len(text) and pos > 0
 
 
 def townships_from_divisions(county_names: Iterable[str]) -> frozenset[str] | None:

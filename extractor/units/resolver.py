@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -11,8 +10,8 @@ from rapidfuzz import fuzz, process, utils
 
 from ..prose import unit_kind as subject_kind  # the prose vocabulary's channels, types and categories
 from .aliases import AliasRow, AliasTable, load_local_aliases
-from .dictionary import _CJK, _PAREN, _PLACEISH, Dictionary, _Entry, _longest_first, fold, load_dictionary
-from .places import _place_variants
+from .dictionary import _PAREN, _PLACEISH, Dictionary, _Entry, _longest_first, fold, load_dictionary
+from .places import _place_variants, enclosing_places, is_division_name, short_place
 
 # Confidence of each way of resolving (units.csv `score`). Below LOW_CONFIDENCE the review lists it.
 SCORES = {
@@ -77,14 +76,23 @@ class Resolver:
         self.user = aliases
         self.local = local if local is not None else load_local_aliases()
         self.when = when
-        self.full_places = _longest_first(fold(n) for n in county_names if fold(n))
+        given = [fold(n) for n in county_names if fold(n)]
+        # the city and province a county belongs to print in its names too (岳阳市生态环境局湘阴分局)
+        extra = [fold(e) for g in given if g[-1:] in "县区市旗" for e in enclosing_places(g)]
+        self.full_places = _longest_first([*given, *extra])
+        # the place a name without one belongs to: the most specific given (the county, else the
+        # city); 市 in front of a name is the county itself when it is a county-level city
+        counties = [g for g in given if enclosing_places(g) or g[-1:] in "县区旗"]
+        cities = [g for g in given if g[-1:] in "市州盟" and g not in counties]
+        self.home = (counties or cities or given or [""])[0]
+        self.home_city = self.home if self.home.endswith("市") else (cities or [""])[0]
         self.places = _place_variants(self.full_places, self.d.place_suffixes)
         # 中共宜丰县委组织部: the county's party committee is printed as <county>委
         self.prefixes = _longest_first(
             [p + "委" for p in self.full_places if p[-1] in "县市区旗"] + list(self.places) + list(self.d.prefixes)
         )
         self.townships = frozenset(fold(t) for t in townships) if townships is not None else None
-        self._generic = re.compile(rf"^[{_CJK}]{{2,8}}?(?:{'|'.join(map(re.escape, self.d.generic_place_suffixes))})(?!场)")
+        self._place_ends = {suf[-1] for suf in self.d.generic_place_suffixes} | {"区"}
         self._cache: dict[str, Resolution] = {}
         self._names = list(self.d.index)
 
@@ -119,6 +127,9 @@ class Resolver:
             if hit:
                 # a place removed from inside the name is a weaker sign than one removed from its start
                 return replace(hit, score=SCORES["branch"]) if stage == "embedded" else hit
+        hit = self._zone(s)
+        if hit:
+            return hit
         hit = self._branch(forms)
         if hit:
             return hit
@@ -170,6 +181,24 @@ class Resolver:
             for p in self.places:
                 if p in f[1:]:
                     add(self._legal(f[0] + f[1:].replace(p, "")), "embedded")
+        for f, _ in list(out):  # 12345政务服务热线中心 -> 政务服务热线中心
+            for w in self.d.drop_words:
+                if w in f:
+                    add(f.replace(w, ""), "dropped")
+        for f, _ in list(out):  # 市消防支队 -> 消防大队: the city-level unit of the same kind
+            for ending, county_ending in self.d.level_endings:
+                if f.endswith(ending) and len(f) > len(ending):
+                    add(f[: -len(ending)] + county_ending, "level")
+        for f, _ in list(out):  # X管委会 -> X: office words that do not change the body
+            for suf in self.d.office_suffixes:
+                if f.endswith(suf) and len(f) - len(suf) >= 2:
+                    add(f[: -len(suf)], "peeled")
+                    break
+        for f, _ in list(out):  # 公安局交通警察大队 -> 交通警察大队: a sub-body printed after its parent
+            for i in range(2, len(f) - 1):
+                if f[:i] in self.d.index and f[i:] in self.d.index:
+                    add(f[i:], "sub")
+                    break
         return out
 
     @staticmethod
@@ -182,9 +211,12 @@ class Resolver:
         for p in prefixes:
             if x.startswith(p) and len(x) - len(p) >= 2:
                 return x[len(p) :]
-        m = self._generic.match(x)
-        if m and len(x) - m.end() >= 2:
-            return x[m.end() :]
+        # a leading place the caller did not pass: only a real division name (岳阳市), never
+        # the start of a body's own name (市智慧城市建设局 is not 市智慧城市 + 建设局)
+        for end in range(3, min(len(x) - 1, 12)):
+            head = x[:end]
+            if head[-1] in self._place_ends and (head in self.places or is_division_name(head)):
+                return x[end:]
         return None
 
     def _legal(self, x: str) -> str:
@@ -321,17 +353,61 @@ class Resolver:
         return None
 
     def _named(self, forms: list[tuple[str, str]]) -> Resolution | None:
-        for form, _ in reversed(forms):  # most stripped first: the body's own name without the county
+        """A body of an open class named by its own name (X银行, X医院, X学院): the canonical
+        is that name with the place and the branch removed, or the dictionary's name for it."""
+        literal = [f for f, stage in forms if stage in ("exact", "prefix", "embedded")]
+        for form in reversed(literal):  # most stripped first: the body's own name without the county
             for oc in self.d.open_classes:
                 ending = oc["ending"]
+                body, branch = None, ""
                 for be in oc.get("branch_endings", []):
                     if form.endswith(be):
                         head = form[: -len(be)]
                         i = head.rfind(ending)
                         if i >= 1:
-                            return self._result(head[: i + len(ending)], "named", kind=oc["kind"], note=f"branch {form[i + len(ending) :]}")
-                if form.endswith(ending) and len(form) > len(ending):
-                    return self._result(form, "named", kind=oc["kind"], note=f"named {ending}")
+                            body, branch = head[: i + len(ending)], form[i + len(ending) :]
+                            break
+                if body is None and form.endswith(ending) and len(form) - len(ending) >= oc.get("min_head", 1):
+                    body = form
+                if body is None:
+                    continue
+                e = self._entry(body)
+                note = f"branch {branch}" if branch else f"named {ending}"
+                return self._result(e.canonical if e else body, "named", oc.get("score"), kind=oc["kind"], note=note)
+        return None
+
+    # development zones -----------------------------------------------------------------------
+    def _zone(self, s: str) -> Resolution | None:
+        """A development zone: named by its own name, or by the place it belongs to (高新区 in
+        a bulletin of 白水县 -> 白水高新技术产业开发区). See `zones` in units.yaml."""
+        x = _PAREN.sub("", s)
+        for suf in self.d.office_suffixes:
+            if x.endswith(suf) and len(x) > len(suf):
+                x = x[: -len(suf)]
+                break
+        for ending, full in self.d.zone_types:
+            if not x.endswith(ending):
+                continue
+            head, stripped = x[: -len(ending)], ""
+            while True:  # leading places: 宜春市万载工业园 -> 万载
+                p = next((p for p in self.full_places if head.startswith(p)), None)
+                if p is None:
+                    break
+                head, stripped = head[len(p) :], p
+            if not head:
+                place = stripped or self.home
+            elif head in self.d.zone_level_words:
+                place = (self.home_city or self.home) if head == "市" else self.home
+            elif head in self.places or (head[-1] in self._place_ends and is_division_name(head)):
+                place = head
+            else:  # the zone's own name
+                if len(head) < 2:
+                    return None
+                return self._result(head + full, "named", 95.0, kind="development_zone", note=f"development zone {head}")
+            if not place or ending in self.d.zone_needs_name:
+                return None
+            name = short_place(place, self.d.place_suffixes) + full
+            return self._result(name, "named", 90.0, kind="development_zone", note=f"development zone of {place}")
         return None
 
     # 5. abbreviations -----------------------------------------------------------------------------
