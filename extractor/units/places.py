@@ -70,6 +70,19 @@ def is_division_name(text: str) -> bool:
     return pos == len(text) and pos > 0
 
 
+@cache
+def leading_place(text: str) -> str:
+    """The division name (full or short: 渭南市, 渭南) that `text` starts with, per the division
+    registry, or "" (a short name followed by 镇/路... begins a longer name and does not count)."""
+    try:
+        from .. import divisions
+
+        places = divisions.find_places(text)
+    except Exception:
+        return ""
+    return max((p[3] for p in places if p[4] == 0), key=len, default="")
+
+
 def townships_from_divisions(county_names: Iterable[str]) -> frozenset[str] | None:
     """Hook for township validation: the township/street names of the county from the
     administrative-division package, or None when that level is not available. Pass the result as

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process, utils
 from ..prose import unit_kind as subject_kind  # the prose vocabulary's channels, types and categories
 from .aliases import AliasRow, AliasTable, load_local_aliases
 from .dictionary import _PAREN, _PLACEISH, Dictionary, _Entry, _longest_first, fold, load_dictionary
-from .places import _place_variants, enclosing_places, is_division_name, short_place
+from .places import _place_variants, enclosing_places, is_division_name, leading_place, short_place
 
 # Confidence of each way of resolving (units.csv `score`). Below LOW_CONFIDENCE the review lists it.
 SCORES = {
@@ -83,7 +83,7 @@ class Resolver:
         # the place a name without one belongs to: the most specific given (the county, else the
         # city); 市 in front of a name is the county itself when it is a county-level city
         counties = [g for g in given if enclosing_places(g) or g[-1:] in "县区旗"]
-        cities = [g for g in given if g[-1:] in "市州盟" and g not in counties]
+        cities = [g for g in [*given, *extra] if g[-1:] in "市州盟" and g not in counties]
         self.home = (counties or cities or given or [""])[0]
         self.home_city = self.home if self.home.endswith("市") else (cities or [""])[0]
         self.places = _place_variants(self.full_places, self.d.place_suffixes)
@@ -181,6 +181,10 @@ class Resolver:
             for p in self.places:
                 if p in f[1:]:
                     add(self._legal(f[0] + f[1:].replace(p, "")), "embedded")
+        for f, stage in list(out):  # 渭南银保监分局 -> 银保监分局: a place the bulletin did not name
+            p = leading_place(f) if stage in ("exact", "prefix") else ""
+            if p and len(f) - len(p) >= 2:
+                add(f[len(p) :], "place")
         for f, _ in list(out):  # 12345政务服务热线中心 -> 政务服务热线中心
             for w in self.d.drop_words:
                 if w in f:
@@ -359,6 +363,8 @@ class Resolver:
         for form in reversed(literal):  # most stripped first: the body's own name without the county
             for oc in self.d.open_classes:
                 ending = oc["ending"]
+                if oc.get("keep_place") and form != literal[0] and form != _PAREN.sub("", literal[0]):
+                    continue  # a place in front is part of the name (上饶师范学院 is not 师范学院)
                 body, branch = None, ""
                 for be in oc.get("branch_endings", []):
                     if form.endswith(be):
@@ -412,7 +418,9 @@ class Resolver:
 
     # 5. abbreviations -----------------------------------------------------------------------------
     def _abbreviation(self, forms: list[tuple[str, str]]) -> Resolution | None:
-        for form, _ in forms:
+        for form, stage in forms:
+            if stage == "place":  # a registry place cut from the start: only an exact hit counts
+                continue
             rank = self.d.rank(form)
             if rank is None:
                 continue
