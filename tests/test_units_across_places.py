@@ -127,6 +127,12 @@ def test_office_suffixes_and_parents_that_do_not_change_the_body(printed, canoni
         ("县邮政管理局", "邮政管理局", "department"),
         ("县畜牧水产局", "畜牧局", "department"),
         ("县公路建设养护中心", "公路事务中心", "public_institution"),
+        ("县委编办", "机构编制委员会办公室", "department"),  # 县委 in front of a party body
+        ("县环卫所", "环境卫生管理中心", "public_institution"),
+        ("县机关事务服务中心", "机关事务管理局", "department"),  # the reform's new title, one body
+        ("县交投集团有限公司", "交通投资公司", "enterprise"),
+        ("城关派出所", "城关派出所", "department"),  # a township's station keeps its own name
+        ("县120急救指挥中心", "急救中心", "public_institution"),
     ],
 )
 def test_dictionary_bodies_and_branches(printed, canonical, kind):
@@ -184,6 +190,10 @@ def test_a_prefix_match_is_not_an_identity():
         ("县政务服务中心", "县行政审批服务局"),
         ("县体育局", "县教育局"),
         ("县社保局", "县人社局"),
+        ("县农业综合执法大队", "县农业农村局"),  # an enforcement team is not its bureau
+        ("县医保中心", "县医保局"),
+        ("县交投集团", "县城投集团"),
+        ("县高速交警大队", "县交警大队"),
     ],
 )
 def test_different_bodies_stay_apart(a, b):

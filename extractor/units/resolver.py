@@ -177,6 +177,9 @@ class Resolver:
         for f, _ in list(out):  # 县人社局 -> 人社局; only as a later alternative (市监局 starts with 市)
             if f[0] in "县市区州" and len(f) >= 3:
                 add(f[1:], "bare")
+        for f, _ in list(out):  # 县委编办 -> 编办: the party committee of an unnamed level
+            if f[:2] in ("县委", "市委", "区委", "州委") and len(f) >= 4:
+                add(f[2:], "bare")
         for f, _ in list(out):  # 水务集团宜丰有限公司 -> 水务集团公司: a place inside the name
             for p in self.places:
                 if p in f[1:]:
