@@ -360,3 +360,14 @@ def test_a_body_named_with_a_channel_word_is_not_taken_for_a_channel():
     """翁源 prints 广电网络 (the cable-TV company); 网络 is also a channel word in prose."""
     res = resolve("广电网络")
     assert (res.unit, res.unit_kind) == ("广电网络公司", "enterprise")
+
+
+def test_a_user_row_can_separate_what_the_dictionary_merges(tmp_path):
+    # the dictionary makes 教育体育局 the county's 教育局; a county that wants them apart says so
+    path = _write(tmp_path / "a.csv", "alias,canonical,county,valid_from,valid_to,note\n教体局,教育体育局,甲县,,,runs sport too\n")
+    table = load_aliases(path)
+    assert resolve("教体局", ["甲县"], aliases=table).unit == "教育体育局"
+    assert resolve("教育局", ["甲县"], aliases=table).unit == "教育局"
+    # a row naming a body by one of its dictionary aliases still gets the dictionary's name
+    path = _write(tmp_path / "b.csv", "alias,canonical,county,valid_from,valid_to,note\n住管局,住建局,甲县,,,checked\n")
+    assert resolve("住管局", ["甲县"], aliases=load_aliases(path)).unit == "住房和城乡建设局"

@@ -257,7 +257,10 @@ class Resolver:
     def _from_row(self, row: AliasRow, method: str) -> Resolution:
         canonical = row.canonical
         known = self._entry(canonical)
-        if known:  # a row may name a dictionary body by one of its aliases
+        own = self._entry(row.alias)
+        # a row may name a dictionary body by one of its aliases; but a row that gives a name the
+        # dictionary merges (教育局 -> 教育体育局) a title of its own keeps that title as written
+        if known and not (own and own.canonical == known.canonical and canonical != known.canonical):
             canonical = known.canonical
         note = row.note or f"aliases row {row.line}"
         return self._result(canonical, method, note=note, kind=row.kind)
