@@ -1,4 +1,4 @@
-"""Unit-name resolution (extractor/units.py) and the review loop (extractor/review.py).
+"""Unit-name resolution (extractor/units/) and the review loop (extractor/review.py).
 
 Expected canonical names are the bodies named in the seed bulletins, checked by hand
 (fixtures/expected/units.csv holds the full labelled set)."""
@@ -47,7 +47,8 @@ def unit(name: str, *county: str) -> str:
         ("消防大队", (), "消防救援大队"),
         ("平江县消防大队", ("平江县",), "消防救援大队"),
         ("消防救援大队", (), "消防救援大队"),
-        ("教体局", (), "教育体育局"),
+        ("教体局", (), "教育局"),
+        ("教育体育局", (), "教育局"),
         ("教育局", (), "教育局"),
         ("社保局", (), "社会保险事业管理局"),
         ("国家电网", (), "供电公司"),
@@ -58,10 +59,12 @@ def test_alias_families(printed, county, canonical):
     assert unit(printed, *county) == canonical
 
 
-def test_education_bureaus_stay_apart_but_share_a_family():
-    a, b = resolve("教体局"), resolve("教育局")
-    assert a.unit != b.unit
-    assert a.family == b.family == "教育"
+def test_a_merged_mandate_is_the_body_of_its_lead_mandate():
+    # units.yaml: a county's education department is one body whether or not it also runs sport
+    assert unit("教体局") == unit("教育和体育局") == unit("乙县教育局", "乙县") == "教育局"
+    assert unit("水务局") == unit("水利局") == "水利局"
+    assert unit("文广旅体局") == unit("文化旅游和广播电视局") == "文化广电旅游局"
+    assert unit("体育局") == "体育局"  # a stand-alone sports bureau is not education
 
 
 def test_social_insurance_agency_is_not_the_labour_bureau():
@@ -189,7 +192,8 @@ def test_unknown_body_is_unresolved_with_only_a_suggestion(printed):
 
 def test_unknown_body_gets_a_suggestion_and_score():
     res = resolve("万投集团", ["某某县"])
-    assert res.suggestion == "城市建设投资公司"  # closest, and not applied
+    # closest: a state-owned investment company (城投 or 交投, both 投资 roles), and not applied
+    assert res.unit == "" and res.suggestion in ("城市建设投资公司", "交通投资公司")
     assert 0 < res.score < 100
 
 
@@ -272,7 +276,8 @@ def test_review_lists_unresolved_and_low_confidence_names_with_counts(tmp_path):
     rows = review(_outdir(tmp_path))
     got = {r.unit_raw: r for r in rows}
     assert list(got) == ["万投集团", "住管局", "华润燃气公司"]  # most printed first; resolved and totals left out
-    assert (got["万投集团"].count, got["万投集团"].method, got["万投集团"].suggestion) == (3, "unresolved", "城市建设投资公司")
+    assert (got["万投集团"].count, got["万投集团"].method) == (3, "unresolved")
+    assert got["万投集团"].suggestion.endswith("投资公司")  # a suggestion only
     assert "住房和城乡建设局" in got["住管局"].candidates
     assert (got["华润燃气公司"].unit, got["华润燃气公司"].method) == ("燃气公司", "keyword")  # confirm or correct
 
@@ -355,3 +360,14 @@ def test_a_body_named_with_a_channel_word_is_not_taken_for_a_channel():
     """翁源 prints 广电网络 (the cable-TV company); 网络 is also a channel word in prose."""
     res = resolve("广电网络")
     assert (res.unit, res.unit_kind) == ("广电网络公司", "enterprise")
+
+
+def test_a_user_row_can_separate_what_the_dictionary_merges(tmp_path):
+    # the dictionary makes 教育体育局 the county's 教育局; a county that wants them apart says so
+    path = _write(tmp_path / "a.csv", "alias,canonical,county,valid_from,valid_to,note\n教体局,教育体育局,甲县,,,runs sport too\n")
+    table = load_aliases(path)
+    assert resolve("教体局", ["甲县"], aliases=table).unit == "教育体育局"
+    assert resolve("教育局", ["甲县"], aliases=table).unit == "教育局"
+    # a row naming a body by one of its dictionary aliases still gets the dictionary's name
+    path = _write(tmp_path / "b.csv", "alias,canonical,county,valid_from,valid_to,note\n住管局,住建局,甲县,,,checked\n")
+    assert resolve("住管局", ["甲县"], aliases=load_aliases(path)).unit == "住房和城乡建设局"

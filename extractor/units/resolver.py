@@ -1,47 +1,17 @@
-"""Unit names: one canonical name per body across counties and years.
-
-The dictionary is data (schemas/units.yaml, schemas/units_local.csv); this module only applies it,
-in a fixed order, and records how each name was resolved:
-
-1. fold: NFKC, traditional -> simplified (OpenCC), pinyin glosses and spaces removed;
-2. strip administrative prefixes: the bulletin's own province/city/county names (passed in by the
-   caller), 国家税务总局/中共, a leading place name ending in 省/市/县..., company legal forms;
-3. branch forms: 生态环境局X分局 -> 生态环境局, 电信X分公司 -> 电信公司;
-4. exact and alias lookup (curated county rows first), townships and streets by suffix,
-   enterprise keywords (华润燃气公司 -> 燃气公司), named bodies of open classes (banks, hospitals);
-5. abbreviation: the short form's characters appear in order in exactly one full name with the same
-   rank ending (市监局 -> 市场监督管理局);
-6. rapidfuzz, only as an unapplied suggestion with its score. Fuzzy matches are never applied:
-   bench/units_accuracy.py shows wrong bodies at every useful score threshold.
-
-A user-curated aliases file (load_aliases) beats all of this and is applied first.
-"""
+"""Resolution of one printed unit name, in the fixed order described in the package docstring."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
-from calendar import monthrange
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
-from pathlib import Path
 
-import opencc
-import yaml
 from rapidfuzz import fuzz, process, utils
 
-from .contract import SCHEMAS_DIR
-from .prose import unit_kind as subject_kind  # the prose vocabulary's channels, types and categories
-from .readers.textcodec import decode_text
-
-UNITS_YAML = SCHEMAS_DIR / "units.yaml"
-LOCAL_ALIASES = SCHEMAS_DIR / "units_local.csv"
-
-KINDS = ("department", "township", "street", "enterprise", "public_institution", "development_zone", "other")
+from ..prose import unit_kind as subject_kind  # the prose vocabulary's channels, types and categories
+from .aliases import AliasRow, AliasTable, load_local_aliases
+from .dictionary import _PAREN, _PLACEISH, Dictionary, _Entry, _longest_first, fold, load_dictionary
+from .places import _place_variants, enclosing_places, is_division_name, leading_place, short_place
 
 # Confidence of each way of resolving (units.csv `score`). Below LOW_CONFIDENCE the review lists it.
 SCORES = {
@@ -82,334 +52,6 @@ class Resolution:
 
 
 # ---------------------------------------------------------------------------------------------
-# folding
-
-_T2S = opencc.OpenCC("t2s")
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-# Archived copies insert pinyin after characters: 業(yè) or 业(ye4).
-_PINYIN = re.compile(rf"(?<=[{_CJK}])\((?:[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,7}}[1-5]?)\)")
-_SPACES = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
-_EDGE = " ·・.,;:!?、，。；：！？\"'“”‘’「」『』《》<>*#—_~`|/\\-"
-_PAREN = re.compile(r"\([^()]*\)")
-_PLACEISH = re.compile(rf"[{_CJK}]{{1,6}}")
-
-
-def fold(text: str) -> str:
-    """NFKC, traditional -> simplified, pinyin glosses and all spaces removed, edge punctuation trimmed."""
-    s = unicodedata.normalize("NFKC", text or "")
-    s = _PINYIN.sub("", s)
-    s = _T2S.convert(s)
-    s = _SPACES.sub("", s)
-    return s.strip(_EDGE)
-
-
-# ---------------------------------------------------------------------------------------------
-# dates for validity periods
-
-
-def _parse_date(text: str, end: bool) -> date | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD (also with / or .): the first day, or the last day when `end`."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    parts = re.split(r"[-/.年月日]+", text.strip("年月日"))
-    try:
-        nums = [int(p) for p in parts if p]
-    except ValueError as exc:
-        raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from exc
-    if not 1 <= len(nums) <= 3:
-        raise ValueError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year = nums[0]
-    month = nums[1] if len(nums) > 1 else (12 if end else 1)
-    if len(nums) > 2:
-        day = nums[2]
-    else:
-        day = monthrange(year, month)[1] if end else 1
-    return date(year, month, day)
-
-
-# ---------------------------------------------------------------------------------------------
-# the dictionary
-
-
-@dataclass(frozen=True)
-class Unit:
-    name: str
-    kind: str
-    family: str = ""
-    note: str = ""
-    aliases: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Entry:
-    canonical: str
-    how: str  # canonical, alias, historic
-    note: str = ""
-
-
-@dataclass
-class Dictionary:
-    units: dict[str, Unit]
-    index: dict[str, _Entry]  # folded printed name -> entry
-    prefixes: tuple[str, ...]
-    place_suffixes: tuple[str, ...]
-    generic_place_suffixes: tuple[str, ...]
-    branch_suffixes: tuple[tuple[str, str], ...]
-    legal_forms: tuple[str, ...]
-    rank_suffixes: tuple[tuple[str, str], ...]
-    government_words: tuple[str, ...]
-    street_endings: tuple[tuple[str, str], ...]
-    township_endings: tuple[str, ...]
-    min_core_chars: int
-    open_classes: tuple[dict, ...]
-    aggregates: dict[str, str]
-    keyword_units: tuple[Unit, ...] = field(default=())
-
-    def rank(self, name: str) -> str | None:
-        for ending, rank in self.rank_suffixes:
-            if name.endswith(ending) and len(name) > len(ending):
-                return rank
-        return None
-
-
-def _longest_first(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(items), key=lambda s: (-len(s), s)))
-
-
-@cache
-def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
-    """Read and check schemas/units.yaml. Raises ValueError on a duplicate name or an unknown kind."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    units: dict[str, Unit] = {}
-    index: dict[str, _Entry] = {}
-
-    def put(name: str, entry: _Entry) -> None:
-        key = fold(name)
-        old = index.get(key)
-        if old and old.canonical != entry.canonical:
-            raise ValueError(f"{path}: {name!r} names both {old.canonical!r} and {entry.canonical!r}")
-        if not old or old.how != "canonical":
-            index[key] = entry
-
-    for raw in data["units"]:
-        kind = raw["kind"]
-        if kind not in KINDS:
-            raise ValueError(f"{path}: unknown kind {kind!r} for {raw['name']!r}")
-        name = fold(raw["name"])
-        if name in units:
-            raise ValueError(f"{path}: {name!r} is listed twice")
-        unit = Unit(
-            name=name,
-            kind=kind,
-            family=raw.get("family", ""),
-            note=raw.get("note", ""),
-            aliases=tuple(fold(a) for a in raw.get("aliases", []) or []),
-            keywords=tuple(fold(k) for k in raw.get("keywords", []) or []),
-        )
-        units[name] = unit
-        put(name, _Entry(name, "canonical"))
-        for alias in unit.aliases:
-            if alias != name:
-                put(alias, _Entry(name, "alias"))
-        for old in raw.get("historic", []) or []:
-            _parse_date(str(old.get("valid_to", "")), end=True)  # checks the format
-            put(old["name"], _Entry(name, "historic", old.get("note", "")))
-
-    tw = data["township"]
-    return Dictionary(
-        units=units,
-        index=index,
-        prefixes=_longest_first(fold(p) for p in data["prefixes"]),
-        place_suffixes=_longest_first(data["place_suffixes"]),
-        generic_place_suffixes=_longest_first(data["generic_place_suffixes"]),
-        branch_suffixes=tuple(sorted(data["branch_suffixes"].items(), key=lambda kv: -len(kv[0]))),
-        legal_forms=_longest_first(data["legal_forms"]),
-        rank_suffixes=tuple(sorted(data["rank_suffixes"].items(), key=lambda kv: -len(kv[0]))),
-        government_words=_longest_first(tw["government_words"]),
-        street_endings=tuple(sorted(tw["street_endings"].items(), key=lambda kv: -len(kv[0]))),
-        township_endings=_longest_first(tw["township_endings"]),
-        min_core_chars=int(tw["min_core_chars"]),
-        open_classes=tuple(sorted(data["open_classes"], key=lambda c: -len(c["ending"]))),
-        aggregates={fold(a["name"]): a["kind"] for a in data["aggregates"]},
-        keyword_units=tuple(u for u in units.values() if u.keywords),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# alias tables (the user's --aliases file, and the curated county rows in schemas/units_local.csv)
-
-
-class AliasError(ValueError):
-    """An aliases file that cannot be applied (bad header, date, kind, or two rows that conflict)."""
-
-
-@dataclass(frozen=True)
-class AliasRow:
-    alias: str  # folded
-    canonical: str  # folded
-    county: str  # folded; empty = every county
-    valid_from: date | None
-    valid_to: date | None
-    note: str
-    kind: str
-    line: int
-
-    def covers(self, when: date | None) -> bool:
-        if when is None:
-            return True
-        return (self.valid_from is None or self.valid_from <= when) and (self.valid_to is None or when <= self.valid_to)
-
-    @property
-    def dated(self) -> bool:
-        return self.valid_from is not None or self.valid_to is not None
-
-
-@dataclass(frozen=True)
-class AliasTable:
-    rows: tuple[AliasRow, ...]
-    source: str = ""
-    skipped: int = 0  # template rows with no canonical yet
-
-    def lookup(self, names: Iterable[str], places: Collection[str], when: date | None) -> AliasRow | None:
-        """The row for the first of `names` (folded forms, most literal first): rows of the
-        bulletin's county beat generic rows; a dated row applies only inside its period. When
-        the period is unknown and dated rows disagree, none applies."""
-        names = list(names)
-        for county_specific in (True, False):
-            for name in names:
-                hits = [
-                    r
-                    for r in self.rows
-                    if r.alias == name and bool(r.county) == county_specific and (not r.county or _county_matches(r.county, places))
-                ]
-                hits = [r for r in hits if r.covers(when)]
-                if not hits:
-                    continue
-                if when is None and len({r.canonical for r in hits}) > 1:
-                    undated = [r for r in hits if not r.dated]
-                    if len({r.canonical for r in undated}) != 1:
-                        continue
-                    hits = undated
-                return min(hits, key=lambda r: r.line)
-        return None
-
-
-def _county_matches(county: str, places: Collection[str]) -> bool:
-    return any(p in places for p in _place_variants([county]))
-
-
-_HEADER = ("alias", "canonical", "county", "valid_from", "valid_to", "note", "kind")
-
-
-def load_aliases(path: str | Path) -> AliasTable:
-    """Read an aliases.csv (alias, canonical, county, valid_from, valid_to, note[, kind]).
-    UTF-8 (with or without BOM) or GB18030, as spreadsheet programs save it. Rows with an empty
-    canonical are template rows still to fill in and are skipped. Raises AliasError with the line
-    number for a bad row, and for two rows that give one name different bodies in one county and period."""
-    path = Path(path)
-    try:
-        text, _ = decode_text(path.read_bytes())
-    except Exception as exc:  # ReadError, OSError
-        raise AliasError(f"{path}: cannot read aliases file: {exc}") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    header = [unicodedata.normalize("NFKC", h or "").strip().lower() for h in reader.fieldnames or []]
-    if "alias" not in header or "canonical" not in header:
-        raise AliasError(f"{path}: header must have the columns {', '.join(_HEADER[:6])} (found {', '.join(header) or 'nothing'})")
-    reader.fieldnames = header
-    rows: list[AliasRow] = []
-    skipped = 0
-    for line, raw in enumerate(reader, start=2):
-
-        def get(key: str, raw: dict = raw) -> str:
-            return (raw.get(key) or "").strip()
-
-        alias, canonical = fold(get("alias")), fold(get("canonical"))
-        if not alias and not canonical:
-            continue
-        if not alias:
-            raise AliasError(f"{path}:{line}: canonical {canonical!r} has no alias")
-        if not canonical:
-            skipped += 1
-            continue
-        kind = get("kind")
-        if kind and kind not in KINDS:
-            raise AliasError(f"{path}:{line}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
-        try:
-            valid_from = _parse_date(get("valid_from"), end=False)
-            valid_to = _parse_date(get("valid_to"), end=True)
-        except ValueError as exc:
-            raise AliasError(f"{path}:{line}: {exc}") from exc
-        if valid_from and valid_to and valid_from > valid_to:
-            raise AliasError(f"{path}:{line}: valid_from {valid_from} is after valid_to {valid_to}")
-        rows.append(AliasRow(alias, canonical, fold(get("county")), valid_from, valid_to, get("note"), kind, line))
-    _check_conflicts(path, rows)
-    return AliasTable(tuple(rows), str(path), skipped)
-
-
-def _check_conflicts(path: Path, rows: list[AliasRow]) -> None:
-    lo, hi = date.min, date.max
-    for i, a in enumerate(rows):
-        for b in rows[i + 1 :]:
-            if a.alias != b.alias or a.county != b.county or a.canonical == b.canonical:
-                continue
-            if (a.valid_from or lo) <= (b.valid_to or hi) and (b.valid_from or lo) <= (a.valid_to or hi):
-                where = f"in {a.county}" if a.county else "for every county"
-                raise AliasError(
-                    f"{path}:{a.line} and {b.line}: {a.alias!r} is {a.canonical!r} and {b.canonical!r} {where} in overlapping periods"
-                )
-
-
-@cache
-def load_local_aliases(path: str | Path = LOCAL_ALIASES) -> AliasTable:
-    """The curated county rows shipped with the project (applied at the alias step, below a user file)."""
-    return load_aliases(path) if Path(path).exists() else AliasTable(())
-
-
-# ---------------------------------------------------------------------------------------------
-# places
-
-
-def _place_variants(names: Iterable[str], suffixes: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Full names and short forms: 宜丰县 -> 宜丰县, 宜丰; 新疆维吾尔自治区 -> 新疆."""
-    suffixes = suffixes or load_dictionary().place_suffixes
-    out: set[str] = set()
-    for n in names:
-        f = fold(n)
-        if not f:
-            continue
-        out.add(f)
-        for suf in suffixes:
-            if f.endswith(suf) and len(f) - len(suf) >= 2:
-                out.add(f[: -len(suf)])
-                break
-    return _longest_first(out)
-
-
-def townships_from_divisions(county_names: Iterable[str]) -> frozenset[str] | None:
-    """Hook for township validation: the township/street names of the county from the
-    administrative-division package, or None when that level is not available. Pass the result as
-    `townships` to resolve()/Resolver. (extractor/divisions.py is built separately; until it offers
-    a township list this returns None and townships are accepted on their suffix alone.)"""
-    try:
-        from . import divisions  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    lookup = getattr(divisions, "townships", None)
-    if lookup is None:
-        return None
-    for name in county_names:
-        try:
-            found = lookup(name)
-        except Exception:  # a package without that level or that county
-            found = None
-        if found:
-            return frozenset(fold(t) for t in found)
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
 # resolution
 
 
@@ -434,14 +76,23 @@ class Resolver:
         self.user = aliases
         self.local = local if local is not None else load_local_aliases()
         self.when = when
-        self.full_places = _longest_first(fold(n) for n in county_names if fold(n))
+        given = [fold(n) for n in county_names if fold(n)]
+        # the city and province a county belongs to print in its names too (岳阳市生态环境局湘阴分局)
+        extra = [fold(e) for g in given if g[-1:] in "县区市旗" for e in enclosing_places(g)]
+        self.full_places = _longest_first([*given, *extra])
+        # the place a name without one belongs to: the most specific given (the county, else the
+        # city); 市 in front of a name is the county itself when it is a county-level city
+        counties = [g for g in given if enclosing_places(g) or g[-1:] in "县区旗"]
+        cities = [g for g in [*given, *extra] if g[-1:] in "市州盟" and g not in counties]
+        self.home = (counties or cities or given or [""])[0]
+        self.home_city = self.home if self.home.endswith("市") else (cities or [""])[0]
         self.places = _place_variants(self.full_places, self.d.place_suffixes)
         # 中共宜丰县委组织部: the county's party committee is printed as <county>委
         self.prefixes = _longest_first(
             [p + "委" for p in self.full_places if p[-1] in "县市区旗"] + list(self.places) + list(self.d.prefixes)
         )
         self.townships = frozenset(fold(t) for t in townships) if townships is not None else None
-        self._generic = re.compile(rf"^[{_CJK}]{{2,8}}?(?:{'|'.join(map(re.escape, self.d.generic_place_suffixes))})(?!场)")
+        self._place_ends = {suf[-1] for suf in self.d.generic_place_suffixes} | {"区"}
         self._cache: dict[str, Resolution] = {}
         self._names = list(self.d.index)
 
@@ -476,6 +127,9 @@ class Resolver:
             if hit:
                 # a place removed from inside the name is a weaker sign than one removed from its start
                 return replace(hit, score=SCORES["branch"]) if stage == "embedded" else hit
+        hit = self._zone(s)
+        if hit:
+            return hit
         hit = self._branch(forms)
         if hit:
             return hit
@@ -523,10 +177,35 @@ class Resolver:
         for f, _ in list(out):  # 县人社局 -> 人社局; only as a later alternative (市监局 starts with 市)
             if f[0] in "县市区州" and len(f) >= 3:
                 add(f[1:], "bare")
+        for f, _ in list(out):  # 县委编办 -> 编办: the party committee of an unnamed level
+            if f[:2] in ("县委", "市委", "区委", "州委") and len(f) >= 4:
+                add(f[2:], "bare")
         for f, _ in list(out):  # 水务集团宜丰有限公司 -> 水务集团公司: a place inside the name
             for p in self.places:
                 if p in f[1:]:
                     add(self._legal(f[0] + f[1:].replace(p, "")), "embedded")
+        for f, stage in list(out):  # 渭南银保监分局 -> 银保监分局: a place the bulletin did not name
+            p = leading_place(f) if stage in ("exact", "prefix") else ""
+            if p and len(f) - len(p) >= 2:
+                add(f[len(p) :], "place")
+        for f, _ in list(out):  # 12345政务服务热线中心 -> 政务服务热线中心
+            for w in self.d.drop_words:
+                if w in f:
+                    add(f.replace(w, ""), "dropped")
+        for f, _ in list(out):  # 市消防支队 -> 消防大队: the city-level unit of the same kind
+            for ending, county_ending in self.d.level_endings:
+                if f.endswith(ending) and len(f) > len(ending):
+                    add(f[: -len(ending)] + county_ending, "level")
+        for f, _ in list(out):  # X管委会 -> X: office words that do not change the body
+            for suf in self.d.office_suffixes:
+                if f.endswith(suf) and len(f) - len(suf) >= 2:
+                    add(f[: -len(suf)], "peeled")
+                    break
+        for f, _ in list(out):  # 公安局交通警察大队 -> 交通警察大队: a sub-body printed after its parent
+            for i in range(2, len(f) - 1):
+                if f[:i] in self.d.index and f[i:] in self.d.index:
+                    add(f[i:], "sub")
+                    break
         return out
 
     @staticmethod
@@ -539,9 +218,12 @@ class Resolver:
         for p in prefixes:
             if x.startswith(p) and len(x) - len(p) >= 2:
                 return x[len(p) :]
-        m = self._generic.match(x)
-        if m and len(x) - m.end() >= 2:
-            return x[m.end() :]
+        # a leading place the caller did not pass: only a real division name (岳阳市), never
+        # the start of a body's own name (市智慧城市建设局 is not 市智慧城市 + 建设局)
+        for end in range(3, min(len(x) - 1, 12)):
+            head = x[:end]
+            if head[-1] in self._place_ends and (head in self.places or is_division_name(head)):
+                return x[end:]
         return None
 
     def _legal(self, x: str) -> str:
@@ -575,7 +257,10 @@ class Resolver:
     def _from_row(self, row: AliasRow, method: str) -> Resolution:
         canonical = row.canonical
         known = self._entry(canonical)
-        if known:  # a row may name a dictionary body by one of its aliases
+        own = self._entry(row.alias)
+        # a row may name a dictionary body by one of its aliases; but a row that gives a name the
+        # dictionary merges (教育局 -> 教育体育局) a title of its own keeps that title as written
+        if known and not (own and own.canonical == known.canonical and canonical != known.canonical):
             canonical = known.canonical
         note = row.note or f"aliases row {row.line}"
         return self._result(canonical, method, note=note, kind=row.kind)
@@ -678,22 +363,70 @@ class Resolver:
         return None
 
     def _named(self, forms: list[tuple[str, str]]) -> Resolution | None:
-        for form, _ in reversed(forms):  # most stripped first: the body's own name without the county
+        """A body of an open class named by its own name (X银行, X医院, X学院): the canonical
+        is that name with the place and the branch removed, or the dictionary's name for it."""
+        literal = [f for f, stage in forms if stage in ("exact", "prefix", "embedded")]
+        for form in reversed(literal):  # most stripped first: the body's own name without the county
             for oc in self.d.open_classes:
                 ending = oc["ending"]
+                if oc.get("keep_place") and form != literal[0] and form != _PAREN.sub("", literal[0]):
+                    continue  # a place in front is part of the name (上饶师范学院 is not 师范学院)
+                body, branch = None, ""
                 for be in oc.get("branch_endings", []):
                     if form.endswith(be):
                         head = form[: -len(be)]
                         i = head.rfind(ending)
                         if i >= 1:
-                            return self._result(head[: i + len(ending)], "named", kind=oc["kind"], note=f"branch {form[i + len(ending) :]}")
-                if form.endswith(ending) and len(form) > len(ending):
-                    return self._result(form, "named", kind=oc["kind"], note=f"named {ending}")
+                            body, branch = head[: i + len(ending)], form[i + len(ending) :]
+                            break
+                if body is None and form.endswith(ending) and len(form) - len(ending) >= oc.get("min_head", 1):
+                    body = form
+                if body is None:
+                    continue
+                e = self._entry(body)
+                note = f"branch {branch}" if branch else f"named {ending}"
+                return self._result(e.canonical if e else body, "named", oc.get("score"), kind=oc["kind"], note=note)
+        return None
+
+    # development zones -----------------------------------------------------------------------
+    def _zone(self, s: str) -> Resolution | None:
+        """A development zone: named by its own name, or by the place it belongs to (高新区 in
+        a bulletin of 白水县 -> 白水高新技术产业开发区). See `zones` in units.yaml."""
+        x = _PAREN.sub("", s)
+        for suf in self.d.office_suffixes:
+            if x.endswith(suf) and len(x) > len(suf):
+                x = x[: -len(suf)]
+                break
+        for ending, full in self.d.zone_types:
+            if not x.endswith(ending):
+                continue
+            head, stripped = x[: -len(ending)], ""
+            while True:  # leading places: 宜春市万载工业园 -> 万载
+                p = next((p for p in self.full_places if head.startswith(p)), None)
+                if p is None:
+                    break
+                head, stripped = head[len(p) :], p
+            if not head:
+                place = stripped or self.home
+            elif head in self.d.zone_level_words:
+                place = (self.home_city or self.home) if head == "市" else self.home
+            elif head in self.places or (head[-1] in self._place_ends and is_division_name(head)):
+                place = head
+            else:  # the zone's own name
+                if len(head) < 2:
+                    return None
+                return self._result(head + full, "named", 95.0, kind="development_zone", note=f"development zone {head}")
+            if not place or ending in self.d.zone_needs_name:
+                return None
+            name = short_place(place, self.d.place_suffixes) + full
+            return self._result(name, "named", 90.0, kind="development_zone", note=f"development zone of {place}")
         return None
 
     # 5. abbreviations -----------------------------------------------------------------------------
     def _abbreviation(self, forms: list[tuple[str, str]]) -> Resolution | None:
-        for form, _ in forms:
+        for form, stage in forms:
+            if stage == "place":  # a registry place cut from the start: only an exact hit counts
+                continue
             rank = self.d.rank(form)
             if rank is None:
                 continue
