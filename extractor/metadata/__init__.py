@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from ..model import Document
-from .layout import key_values, printed_lines, read_doc_number, read_issuer, read_layout, read_published
+from .layout import key_values, read_doc_number, read_issuer, read_layout, read_published, spaced_lines
 from .periods import period_named, read_period
 from .places import read_places
 from .vocab import Vocab, load_vocab
@@ -72,7 +72,7 @@ def read_metadata(doc: Document, vocab: Vocab | None = None) -> tuple[Metadata, 
     findings: list[dict] = []
     lay = read_layout(doc, vocab)
     kv: dict[str, str] = {}
-    for line in printed_lines(doc):
+    for line in spaced_lines(doc):
         for key, value in key_values(line, vocab.issuer_keys + vocab.published_keys).items():
             kv.setdefault(key, value)
 

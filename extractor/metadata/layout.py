@@ -8,58 +8,115 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import Document, Paragraph, RawTable
+from ..model import Cell, Document, Paragraph, RawTable
+from ..textnorm import Normalized
 from .dates import find_dates
-from .vocab import Vocab, norm
+from .vocab import Vocab
 
 # ---- the document's layout -------------------------------------------------------------------
+#
+# Every paragraph and cell is read through the model's normalised view (Paragraph.norm /
+# Cell.norm: simplified script, folded punctuation, mirror debris dropped), computed once; a
+# Line keeps its place in that view, so what it came from in print is one span away.
 
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+[章部节])")
 _LIST_MARK = re.compile(r"^[\s>\-*•·]+")
 
 
+@dataclass(frozen=True)
+class Line:
+    """One line of a paragraph in its normalised view: source.text[start:end]."""
+
+    source: Normalized
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]
+
+    def printed(self, a: int = 0, b: int | None = None) -> str:
+        """The printed characters behind text[a:b] (printed script, mirror debris removed)."""
+        return self.source.printed(self.start + a, self.start + (len(self.text) if b is None else b))
+
+    def spaced(self) -> str:
+        """The normalised text with a space wherever print had white space between two of its
+        characters (normalisation drops those next to CJK characters): for key: value lines and
+        values whose spaces matter ("2025-05-03 16:09:12", "发布时间:… 来源:…")."""
+        return spaced(self.source, self.start, self.end)
+
+
+def spaced(n: Normalized, start: int = 0, end: int | None = None) -> str:
+    end = len(n.text) if end is None else end
+    out: list[str] = []
+    for k in range(start, end):
+        if k > start and any(c.isspace() for c in n.original[n.index[k - 1] + 1 : n.index[k]]):
+            out.append(" ")
+        out.append(n.text[k])
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
 @dataclass
 class Layout:
-    head: list[str]  # normalised lines before the body
-    body: list[str]  # normalised lines of the body, in order
-    grid: dict[str, list[str]]  # information-grid key → printed values (normalised)
+    head_lines: list[Line]  # lines before the body
+    body_lines: list[Line]  # lines of the body, in order
+    grid: dict[str, list[str]]  # information-grid key → values (normalised, print's spaces kept)
+
+    @property
+    def head(self) -> list[str]:
+        return [ln.text for ln in self.head_lines]
+
+    @property
+    def body(self) -> list[str]:
+        return [ln.text for ln in self.body_lines]
+
+    def grid_values(self, key: str) -> list[str]:
+        """An information grid's values for `key`, without spaces (as lines are read)."""
+        return [v.replace(" ", "") for v in self.grid.get(key, [])]
 
 
-def _lines(text: str) -> list[str]:
-    out = []
-    for raw in text.splitlines():
-        line = _LIST_MARK.sub("", norm(raw))
-        if line:
-            out.append(line)
+def lines_of(par: Paragraph) -> list[Line]:
+    """The paragraph's non-empty lines in its normalised view, list marks dropped."""
+    n = par.norm
+    out, pos = [], 0
+    for raw in n.text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        m = _LIST_MARK.match(raw)
+        start += m.end() if m else 0
+        while end > start and n.text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(Line(n, start, end))
     return out
 
 
+def _key_cell(cell: Cell, vocab: Vocab) -> bool:
+    return cell.norm.text.replace(" ", "") in vocab.grid_keys
+
+
 def _is_info_grid(table: RawTable, vocab: Vocab) -> bool:
-    keys = sum(1 for c in table.cells if norm(c.text).replace(" ", "") in vocab.grid_keys)
-    return keys >= 2
-
-
-def _light(text: str) -> str:
-    """Simplified characters and ASCII punctuation, white space kept (collapsed): for values
-    whose spaces matter ("2025-05-03 16:09:12")."""
-    return re.sub(r"\s+", " ", _t2s("".join(_fold_char(c) for c in text))).strip()
+    return sum(1 for c in table.cells if _key_cell(c, vocab)) >= 2
 
 
 def _grid_pairs(table: RawTable, vocab: Vocab) -> list[tuple[str, str]]:
-    """(key, value) of an information grid; values lightly normalised (see _light)."""
+    """(key, value) of an information grid, by row, left to right."""
+    rows: dict[int, list[Cell]] = defaultdict(list)
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        rows[cell.row].append(cell)
     pairs = []
-    for row in table.row_texts():
-        keys = [norm(t).replace(" ", "") for t in row]
-        for i, key in enumerate(keys):
-            if key in vocab.grid_keys:
-                value = "" if i + 1 >= len(row) or keys[i + 1] in vocab.grid_keys else _light(row[i + 1])
-                pairs.append((key, value))
+    for row in rows.values():
+        for i, cell in enumerate(row):
+            if _key_cell(cell, vocab):
+                nxt = row[i + 1] if i + 1 < len(row) else None
+                value = "" if nxt is None or _key_cell(nxt, vocab) else spaced(nxt.norm)
+                pairs.append((cell.norm.text.replace(" ", ""), value))
     return pairs
 
 
 def read_layout(doc: Document, vocab: Vocab) -> Layout:
-    head: list[str] = []
-    body: list[str] = []
+    head: list[Line] = []
+    body: list[Line] = []
     grid: dict[str, list[str]] = defaultdict(list)
     in_head = True
     for block in doc.blocks:
@@ -73,8 +130,9 @@ def read_layout(doc: Document, vocab: Vocab) -> Layout:
             continue
         if not isinstance(block, Paragraph):
             continue
-        for line in _lines(block.text):
-            if in_head and (_HEADING.match(line) or "。" in line or len(line) > 90 or len(head) >= 15):
+        for line in lines_of(block):
+            text = line.text
+            if in_head and (_HEADING.match(text) or "。" in text or len(text) > 90 or len(head) >= 15):
                 in_head = False
             (head if in_head else body).append(line)
     return Layout(head, body, dict(grid))
@@ -83,37 +141,20 @@ def read_layout(doc: Document, vocab: Vocab) -> Layout:
 # ---- key: value lines (web pages: "发布时间：2024-01-12 来源：X热线办 浏览次数：") -------------------
 
 
-def key_values(line_printed: str, keys: tuple[str, ...]) -> dict[str, str]:
-    """Values of `keys` in one printed line; a value ends at white space before another key."""
+def key_values(line: str, keys: tuple[str, ...]) -> dict[str, str]:
+    """Values of `keys` in one spaced line (Line.spaced); a value ends at white space before
+    another key."""
     out = {}
     for key in keys:
-        m = re.search(rf"(?:^|\s){re.escape(key)}\s*:\s*(.+?)\s*(?=\s\S{{1,8}}?:|$)", line_printed)
+        m = re.search(rf"(?:^|\s){re.escape(key)}\s*:\s*(.+?)\s*(?=\s\S{{1,8}}?:|$)", line)
         if m:
             out[key] = m.group(1).strip()
     return out
 
 
-def printed_lines(doc: Document) -> list[str]:
-    """Head-ish printed lines, lightly normalised (simplified, ASCII colons) but keeping spaces."""
-    out = []
-    for block in doc.blocks[:40]:
-        if isinstance(block, Paragraph):
-            for raw in block.text.splitlines():
-                out.append(_light(raw))
-    return out
-
-
-def _fold_char(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    return " " if ch in "\u3000\xa0" else ch
-
-
-def _t2s(text: str) -> str:
-    from ..textnorm import to_simplified
-
-    return to_simplified(text)
+def spaced_lines(doc: Document) -> list[str]:
+    """Head-ish lines with print's spaces (see Line.spaced)."""
+    return [line.spaced() for block in doc.blocks[:40] if isinstance(block, Paragraph) for line in lines_of(block)]
 
 
 # ---- issuer, published, doc number -----------------------------------------------------------
@@ -185,8 +226,7 @@ def read_issuer(lay: Layout, kv: dict[str, str], vocab: Vocab) -> str:
         if hit and i > 0 and _issuer_name(lines[i - 1], vocab):
             return _issuer_name(lines[i - 1], vocab)
     for key in vocab.issuer_keys:
-        for value in lay.grid.get(key, []) + ([kv[key]] if key in kv else []):
-            value = norm(value)
+        for value in lay.grid_values(key) + ([kv[key].replace(" ", "")] if key in kv else []):
             if key in vocab.issuer_keys_checked:
                 value = _issuer_name(value, vocab)
             if value:
@@ -196,8 +236,8 @@ def read_issuer(lay: Layout, kv: dict[str, str], vocab: Vocab) -> str:
 
 def read_doc_number(lay: Layout, vocab: Vocab) -> str:
     for key in vocab.doc_number_keys:
-        for value in lay.grid.get(key, []):
-            m = _DOC_NO.search(norm(value))
+        for value in lay.grid_values(key):
+            m = _DOC_NO.search(value)
             if m:
                 return m.group(0)
     for line in lay.head:

@@ -9,7 +9,7 @@ from datetime import date
 
 from .dates import CN, NUM, YEAR, cn_int, find_dates, month_end
 from .layout import Layout, date_line
-from .vocab import Vocab, load_vocab, norm
+from .vocab import Vocab, load_vocab
 
 # ---- periods ---------------------------------------------------------------------------------
 
@@ -157,7 +157,7 @@ def label(a: date, b: date) -> str:
 def read_period(lay: Layout, published: str, vocab: Vocab, findings: list[dict]) -> tuple[str, str, str]:
     title_lines = [ln for ln in lay.head if not date_line(ln, vocab) and ":" not in ln]
     for key in vocab.title_keys:
-        title_lines += [norm(v) for v in lay.grid.get(key, [])]
+        title_lines += lay.grid_values(key)
     title_years = [int(y) for ln in title_lines for y in re.findall(r"(20\d\d)年", ln)]
 
     def periods(lines: list[str]) -> list[tuple[_Period, str]]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from .. import divisions
 from .layout import Layout
-from .vocab import Vocab, norm
+from .vocab import Vocab
 
 # ---- places ----------------------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ def read_places(lay: Layout, issuer: str, vocab: Vocab, findings: list[dict]) ->
     sources = [(line, _STRONG) for line in lay.head]
     sources += [(issuer, _STRONG)] if issuer else []
     for key in vocab.title_keys:
-        sources += [(norm(v), _STRONG) for v in lay.grid.get(key, [])]
+        sources += [(v, _STRONG) for v in lay.grid_values(key)]
     sources += [(line, 1) for line in lay.body]
 
     raw: list[tuple[list[tuple], str, int, str]] = []  # (entries, form, weight, following text)
