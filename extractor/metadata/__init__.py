@@ -30,8 +30,8 @@ Where things are read
   the title, then the published date (the most recent such period not after it; info finding
   `period_year_inferred`).
 
-Vocabulary (issuer suffixes, grid keys, comparison words …) is data: the metadata section at
-the end of schemas/prose.yaml.
+Vocabulary (issuer suffixes, grid keys, comparison words, township suffixes, zones …) is data:
+schemas/metadata.yaml.
 """
 
 from __future__ import annotations

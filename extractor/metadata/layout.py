@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..model import Cell, Document, Paragraph, RawTable
@@ -61,6 +61,7 @@ class Layout:
     head_lines: list[Line]  # lines before the body
     body_lines: list[Line]  # lines of the body, in order
     grid: dict[str, list[str]]  # information-grid key → values (normalised, print's spaces kept)
+    cells: list[Line] = field(default_factory=list)  # the cells of the other tables (row labels name units)
 
     @property
     def head(self) -> list[str]:
@@ -118,6 +119,7 @@ def read_layout(doc: Document, vocab: Vocab) -> Layout:
     head: list[Line] = []
     body: list[Line] = []
     grid: dict[str, list[str]] = defaultdict(list)
+    cells: list[Line] = []
     in_head = True
     for block in doc.blocks:
         if isinstance(block, RawTable):
@@ -127,6 +129,7 @@ def read_layout(doc: Document, vocab: Vocab) -> Layout:
                         grid[key].append(value)
             else:
                 in_head = False
+                cells += [Line(c.norm, 0, len(c.norm.text)) for c in block.cells if c.norm.text.strip()]
             continue
         if not isinstance(block, Paragraph):
             continue
@@ -135,7 +138,7 @@ def read_layout(doc: Document, vocab: Vocab) -> Layout:
             if in_head and (_HEADING.match(text) or "。" in text or len(text) > 90 or len(head) >= 15):
                 in_head = False
             (head if in_head else body).append(line)
-    return Layout(head, body, dict(grid))
+    return Layout(head, body, dict(grid), cells)
 
 
 # ---- key: value lines (web pages: "发布时间：2024-01-12 来源：X热线办 浏览次数：") -------------------

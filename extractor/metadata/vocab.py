@@ -31,6 +31,22 @@ class Vocab:
     compare_after: tuple[str, ...]
     point_before: tuple[str, ...]
     month_point_after: tuple[str, ...]
+    township_suffixes: dict[str, str]  # printed suffix → registry kind
+    township_not_next: str
+    township_min_names: int
+    county_speaker_words: tuple[str, ...]
+    prefecture_min_counties: int
+    zones: tuple[Zone, ...]
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A place administered at prefecture level that the registry files as a county of another city."""
+
+    name: str
+    province: str
+    printed: tuple[str, ...]  # longest first
+    counties: frozenset[str]
 
 
 def norm(text: str) -> str:
@@ -39,7 +55,7 @@ def norm(text: str) -> str:
 
 @cache
 def load_vocab(path: str | None = None) -> Vocab:
-    data = yaml.safe_load(Path(path or SCHEMAS_DIR / "prose.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(Path(path or SCHEMAS_DIR / "metadata.yaml").read_text(encoding="utf-8"))
 
     def words(key: str) -> tuple[str, ...]:
         # normalised like the text they are matched against; longest first
@@ -64,4 +80,18 @@ def load_vocab(path: str | None = None) -> Vocab:
         compare_after=words("compare_after"),
         point_before=words("point_before"),
         month_point_after=words("month_point_after"),
+        township_suffixes={norm(str(k)): norm(str(v)) for k, v in (data.get("township_suffixes") or {}).items()},
+        township_not_next=norm(str(data.get("township_not_next") or "")),
+        township_min_names=int(data.get("township_min_names") or 2),
+        county_speaker_words=words("county_speaker_words"),
+        prefecture_min_counties=int(data.get("prefecture_min_counties") or 2),
+        zones=tuple(
+            Zone(
+                norm(z["name"]),
+                norm(z["province"]),
+                tuple(sorted({norm(w) for w in z.get("printed") or []} | {norm(z["name"])}, key=len, reverse=True)),
+                frozenset(norm(c) for c in z.get("counties") or []),
+            )
+            for z in data.get("zones") or []
+        ),
     )
