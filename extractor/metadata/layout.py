@@ -192,12 +192,21 @@ def date_line(line: str, vocab: Vocab) -> tuple[date, str] | None:
         return None
     d, a, b = dates[-1]
     rest = re.sub(r"\(共印\d+份\)$", "", line[b:]).strip()
+    before = line[:a].strip()
+    if not before and _dateline_rest(rest, vocab):  # a web page's "2022/9/3 来源:… 浏览次数:…"
+        return d, ""
     if _strip_trailers(rest, vocab.date_trailers):
         return None
-    before = line[:a].strip()
     if before and not _issuer_name(before, vocab):
         return None
     return d, before
+
+
+def _dateline_rest(rest: str, vocab: Vocab) -> bool:
+    """What follows the date of a web page's dateline: an optional time, then key: value pairs."""
+    rest = re.sub(r"^\d{1,2}:\d{2}(?::\d{2})?", "", rest).strip()
+    key = re.match(r"([^:\s]{1,8}):", rest)
+    return bool(key) and key.group(1) in vocab.grid_keys
 
 
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(【]20\d\d[〕\])】]第?\d{1,5}号")

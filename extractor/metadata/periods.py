@@ -181,10 +181,9 @@ def read_period(lay: Layout, published: str, vocab: Vocab, findings: list[dict])
             for month in p.months():
                 evidence[month].append(p.year)
 
-    def first(lines: list[str]) -> tuple[_Period, str] | None:
+    def ordered(lines: list[str]) -> list[tuple[_Period, str]]:
         found = periods(lines)
-        finer = [hit for hit in found if hit[0].kind != "y"]  # 2023年度 only when nothing finer
-        return (finer or found or [None])[0]
+        return [hit for hit in found if hit[0].kind != "y"] + [hit for hit in found if hit[0].kind == "y"]  # 年度 last
 
     def resolve(hit: tuple[_Period, str] | None, where: str) -> tuple[tuple[date, date] | None, dict | None]:
         """The period's dates and, when its year had to be inferred weakly, a finding."""
@@ -218,8 +217,22 @@ def read_period(lay: Layout, published: str, vocab: Vocab, findings: list[dict])
             "message": f"the {where} names a period without a year and the document gives none; period left empty",
         }
 
-    title, title_note = resolve(first(title_lines), "title")
-    body, body_note = resolve(first(lay.body), "body")
+    def first(lines: list[str], where: str) -> tuple[tuple[date, date] | None, dict | None, int]:
+        """The first period that resolves (one whose year cannot be told yields to the next),
+        with its note and its place in the list."""
+        hits = ordered(lines)
+        first_note = None
+        for i, hit in enumerate(hits):
+            span, note = resolve(hit, where)
+            if span:
+                return span, note, i
+            first_note = first_note or note
+        return None, first_note, -1
+
+    title, title_note, _ = first(title_lines, "title")
+    body, body_note, at = first(lay.body, "body")
+    if body:
+        body = _month_of_year_to_date(body, ordered(lay.body)[at + 1 :], vocab) or body
     chosen, note = (body, body_note) if body or not title else (title, title_note)
     if note:
         findings.append(note)
@@ -236,3 +249,19 @@ def read_period(lay: Layout, published: str, vocab: Vocab, findings: list[dict])
     if not chosen:
         return "", "", ""
     return label(*chosen), chosen[0].isoformat(), chosen[1].isoformat()
+
+
+_LEAD = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]{1,2}[)、.])?")
+
+
+def _month_of_year_to_date(span: tuple[date, date], later: list[tuple[_Period, str]], vocab: Vocab) -> tuple[date, date] | None:
+    """A monthly bulletin often opens with the year to date (2022年1-6月 …) before its month
+    (二、6月份办理情况 / 6月份，全区共受理…): when the first period runs from January 1 to the end
+    of a month M, and a later line starts with month M alone, the bulletin's period is month M."""
+    a, b = span
+    if (a.month, a.day) != (1, 1) or b != month_end(b.year, b.month) or a.year != b.year or b.month == 1:
+        return None
+    for p, line in later:
+        if p.kind == "m" and p.parts[0] == b.month and p.year in (None, b.year) and p.start == _LEAD.match(line).end():
+            return date(b.year, b.month, 1), b
+    return None
