@@ -26,8 +26,8 @@ _PERIOD_PARTS = [
     ("h", rf"{_Y}度?([上下])半年"),
     # 2023年12月, 12月份, 三月份
     ("m", rf"{_Y}(?<![\d{CN}])({NUM})月份?(?!{NUM}[日号])"),
-    # 2023年度 (a year alone counts only with 度)
-    ("y", r"(20\d\d)年度"),
+    # 2023年度, 2023年全年 (a year alone counts only so)
+    ("y", r"(20\d\d)年(?:度|全年)"),
 ]
 _PERIOD = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _PERIOD_PARTS))
 # group numbers inside _PERIOD of each alternative's own groups
@@ -247,6 +247,15 @@ def read_period(lay: Layout, published: str, vocab: Vocab, findings: list[dict])
             }
         )
     if not chosen:
+        named = sorted({w for w in vocab.dateless_period_words for ln in title_lines + lay.body if w in ln})
+        if named:
+            findings.append(
+                {
+                    "check": "period_unresolved",
+                    "severity": "info",
+                    "message": f"the document names a period by {'、'.join(named)} but prints no dates for it; period left empty",
+                }
+            )
         return "", "", ""
     return label(*chosen), chosen[0].isoformat(), chosen[1].isoformat()
 

@@ -37,6 +37,7 @@ class Vocab:
     county_speaker_words: tuple[str, ...]
     prefecture_min_counties: int
     zones: tuple[Zone, ...]
+    dateless_period_words: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -94,4 +95,5 @@ def load_vocab(path: str | None = None) -> Vocab:
             )
             for z in data.get("zones") or []
         ),
+        dateless_period_words=words("dateless_period_words"),
     )
