@@ -165,3 +165,15 @@ def test_zone_named_as_the_page_owner_is_the_city():
     meta, _ = meta_of("一、总体情况", "2024年5月，雄安新区12345热线共受理诉求3000件。")
     assert place(meta) == ("河北省", "雄安新区", "")
     assert meta.period == "2024-05"
+
+
+def test_prefecture_bulletin_naming_townships_of_one_county_stays_the_prefecture():
+    # 鸣凤镇 and 旧县镇 are 远安县's, but the page reports on 远安县 beside two other counties of 宜昌市
+    meta, findings = meta_of(
+        "2024年3月份市12345热线运行情况通报",
+        "一、总体情况",
+        "3月份，全市共受理诉求41200件，其中夷陵区5200件，当阳市4100件，远安县2300件。",
+        "热点区域集中在鸣凤镇、旧县镇。",
+    )
+    assert place(meta) == ("湖北省", "宜昌市", "")
+    assert "county_ambiguous" in [f["check"] for f in findings]

@@ -9,7 +9,8 @@ In order, the first that applies:
    (西津街道, 南山街道, 中溪镇 → the county whose registry holds them): the county that
    explains most of them, at least `township_min_names` distinct names and strictly ahead of
    any other (info finding `county_inferred` with the names; `county_ambiguous` when the
-   evidence is thin or shared);
+   evidence is thin or shared, or when the page also reports on several other counties of
+   the same prefecture: then 5 decides);
 5. several counties of one prefecture named in the body, none of them the page's own and no
    words by which the page speaks as a county (全县, 县直 …): the prefecture's bulletin
    (county empty, city set);
@@ -209,9 +210,22 @@ def read_places(lay: Layout, issuer: str, vocab: Vocab, findings: list[dict]) ->
     if city_level_doc and len(ev.head_cities) == 1:
         prov, city = next(iter(ev.head_cities))
         return prov, city, ""
-    # 4. townships
+    body = "\n".join(lay.body + [c.text for c in lay.cells])
+    speaks_as_county = any(w in body for w in vocab.county_speaker_words)
+    # 4. townships; set aside when the page reports on several other counties of the same
+    # prefecture as units (a prefecture's bulletin may name a few townships of one county)
     found, printed = _townships(lay.head_lines + lay.body_lines + lay.cells, vocab)
     inferred = _by_townships(found, printed, ev, vocab, findings) if found else None
+    if inferred:
+        peers = {c for c in ev.named_full if c[:2] == inferred[:2] and c != inferred}
+        if len(peers) >= vocab.prefecture_min_counties and not speaks_as_county and not ev.head_county:
+            _info(
+                findings,
+                "county_ambiguous",
+                f"the townships point to {inferred[2]}, but the page reports on other counties of {inferred[1]} too "
+                f"({'、'.join(sorted(c[2] for c in peers))}): taken as {inferred[1]}'s bulletin",
+            )
+            inferred = None
     if inferred:
         for z in vocab.zones:
             if z.name in zones_mentioned and inferred[0] == z.province and inferred[2] in z.counties:
@@ -219,8 +233,6 @@ def read_places(lay: Layout, issuer: str, vocab: Vocab, findings: list[dict]) ->
         if not ev.head_cities or (inferred[0], inferred[1]) in ev.head_cities:
             return county(inferred)
     # 5. a prefecture reporting on its counties
-    body = "\n".join(lay.body + [c.text for c in lay.cells])
-    speaks_as_county = any(w in body for w in vocab.county_speaker_words)
     if not speaks_as_county and not ev.head_county:
         pref = _prefecture(ev, vocab, findings)
         if pref and (not ev.head_cities or pref in ev.head_cities):
