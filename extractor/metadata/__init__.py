@@ -6,14 +6,16 @@ Output conventions
 - Places are the registry's full official names (江西省, 赣州市, 瑞金市), from jionlp through
   extractor/divisions.py. A county-level city (县级市) or a district is the `county`; its
   prefecture and province come from the registry. A county directly under its province (省直辖
-  县级行政区划) has city "". When no county is named, city and province are filled only from
-  the title, the issuer or an information grid, never from a passing mention in the body.
+  县级行政区划) has city "". A county the page does not name is inferred from the townships
+  and streets it names; a prefecture's own bulletin (reporting on its counties) has county ""
+  and its city set. How each is decided: places.py. Otherwise city and province are filled
+  only from the title, the issuer or an information grid, never from a passing mention.
 - period: `2023-12` (a month), `2024Q1` (a quarter), `2024H1` (a half year), `2024` (a whole
   year), otherwise `start..end` in ISO dates (`2025-04-03..2025-04-20`, the contract's range
   form). An explicit range that covers exactly a month/quarter/half/year gets that label
   (2025年4月1日至4月30日 → `2025-04`). period_start / period_end are ISO dates.
 - published: ISO date. First a date line printed in the bulletin (masthead date, signature,
-  "…印发"); then an information grid's 发布日期/成文日期; then a web page's "发布时间：" line.
+  "…印发", a web page's dateline "2022/9/3 来源:…"); then an information grid's 发布日期/成文日期; then a web page's "发布时间：" line.
 - issuer and doc_number are the printed text made comparable (textnorm: simplified characters,
   ASCII punctuation, no spaces): X县人民政府督查室, 行政审批局(数字化发展局), X政办发〔2024〕29号.
 
@@ -22,8 +24,11 @@ Where things are read
   paragraph that is a sentence). Title lines, masthead issuer, document number and any
   key: value lines are read there; information grids (RawTables whose cells are known keys)
   wherever they are.
-- The body period is the first period named in the body that is not a comparison. The title
-  period is the first named in the head. When both exist and differ, the body wins and a
+- The body period is the first period named in the body that is not a comparison and whose
+  year can be told (one that cannot yields to the next). A year-to-date opening (2022年1-6月)
+  gives way to its last month when a later line starts with that month alone (二、6月份…).
+  A week or holiday counts by the dates printed with it; named without dates, the period
+  stays empty (`period_unresolved`). The title period is the first named in the head. When both exist and differ, the body wins and a
   `period_mismatch` warning records the title's label (printed) and the body's (expected).
 - A period printed without a year (12月份, 一季度) takes its year from, in order: a date or
   period elsewhere in the document with the same month/quarter (截止2023年12月31日), a year in
