@@ -99,3 +99,8 @@ def test_title_body_clash_keeps_the_finding():
     assert period(meta) == ("2024Q1", "2024-01-01", "2024-03-31")
     clash = next(f for f in findings if f["check"] == "period_mismatch")
     assert (clash["printed"], clash["expected"]) == ("2024Q2", "2024Q1")
+
+
+def test_web_time_stamp_after_the_source_is_the_published_date():
+    meta, _ = meta_of("2024年二季度12345热线运行情况通报", "来源:热线办2024-07-17 10:07", "一、概况", "二季度共受理工单9120件。")
+    assert (meta.published, meta.issuer, meta.period) == ("2024-07-17", "", "2024Q2")

@@ -149,7 +149,7 @@ def key_values(line: str, keys: tuple[str, ...]) -> dict[str, str]:
     another key."""
     out = {}
     for key in keys:
-        m = re.search(rf"(?:^|\s){re.escape(key)}\s*:\s*(.+?)\s*(?=\s\S{{1,8}}?:|$)", line)
+        m = re.search(rf"(?:^|\s){re.escape(key)}\s*:\s*(.+?)\s*(?=\s[^\s\d]\S{{0,7}}?:|$)", line)
         if m:
             out[key] = m.group(1).strip()
     return out
@@ -222,7 +222,16 @@ def read_published(lay: Layout, kv: dict[str, str], vocab: Vocab) -> str:
             dates = find_dates(value)
             if dates:
                 return dates[0][0].isoformat()
+    for value in kv.values():  # a page's time stamp inside another key's value ("来源:热线办2017-07-17 10:07")
+        m = _STAMP.search(value)
+        if m:
+            dates = find_dates(m.group(1))
+            if dates:
+                return dates[0][0].isoformat()
     return ""
+
+
+_STAMP = re.compile(r"(20\d\d[-/.]\d{1,2}[-/.]\d{1,2}) \d{1,2}:\d{2}")
 
 
 def read_issuer(lay: Layout, kv: dict[str, str], vocab: Vocab) -> str:
