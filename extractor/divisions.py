@@ -154,3 +154,55 @@ def townships(province: str, city: str | None, county: str) -> set[str] | None:
         if isinstance(node, dict):
             return {name for name, _ in _children(node)} | {k for k, v in node.items() if not k.startswith("_") and v is None}
     return None
+
+
+# ---- townships named in text -------------------------------------------------------------------
+
+# The registry's township-level kinds, by the suffix of their names. Other township-level
+# entries (farms, development zones, prisons) are too unlike their printed names to be found.
+_TOWNSHIP_KINDS = (("街道办事处", "街道"), ("街道", "街道"), ("办事处", "街道"), ("镇", "镇"), ("乡", "乡"))
+
+County = tuple[str, str | None, str]  # (province, city, county) as find_places gives them
+
+
+@cache
+def _township_index() -> tuple[dict[tuple[str, str], frozenset[County]], int]:
+    """(stem, kind) → the counties with a township of that name (西津, 街道) → {宁国市}; and the
+    longest stem. Stems shorter than two characters are left out: too many words end like them."""
+    found: dict[tuple[str, str], set[County]] = defaultdict(set)
+    for prov_name, prov in _load(True).items():
+        for city_name, city_node in _children(prov):
+            city = _city_name(city_name)
+            city = city if city != prov_name else None
+            for county_name, county_node in _children(city_node):
+                for name in county_node:
+                    if name.startswith("_"):
+                        continue
+                    for suffix, kind in _TOWNSHIP_KINDS:
+                        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                            found[(name[: -len(suffix)], kind)].add((prov_name, city, county_name))
+                            break
+    longest = max((len(stem) for stem, _ in found), default=0)
+    return {k: frozenset(v) for k, v in found.items()}, longest
+
+
+def find_townships(text: str, printed_kinds: dict[str, str], not_next: str = "") -> list[tuple[str, int, int, frozenset[County]]]:
+    """Townships and streets named in `text` (normalised): (name as the registry has it, start,
+    end, the counties that have a township of that name). `printed_kinds` maps a printed suffix
+    to a registry kind ({"街道办": "街道", "镇": "镇"}: 西津街道办 is the registry's 西津街道);
+    a suffix followed by a character of `not_next` is not a name's end (城乡建设, 乡镇).
+    The longest registry stem that ends at the suffix is taken."""
+    index, longest = _township_index()
+    suffixes = sorted(printed_kinds, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(s) for s in suffixes))
+    out = []
+    for m in pattern.finditer(text):
+        if not_next and text[m.end() : m.end() + 1] in not_next:
+            continue
+        kind = printed_kinds[m.group(0)]
+        for k in range(min(longest, m.start()), 1, -1):
+            stem = text[m.start() - k : m.start()]
+            if (stem, kind) in index:
+                out.append((stem + kind, m.start() - k, m.end(), index[(stem, kind)]))
+                break
+    return out
