@@ -40,6 +40,10 @@ PROSE_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "prose.yaml"
 # Clause delimiters (after normalisation). A ")" is one only when its group holds a number:
 # "(同比上升22.03%)," ends a clause, "乡镇(街道)304件" does not.
 _DELIMITERS = set(",;:、。!?")
+# A head runs back over "、": it joins names into one subject ("12345热线、政民互动共受理…",
+# "民政局、卫计局等9个单位"); a list of values still ends each head at the previous value.
+_HEAD_DELIMITERS = _DELIMITERS - {"、"}
+_QUOTES = {'"': '"', "《": "》", "「": "」", "『": "』"}
 _SENTENCE_END = set("。!?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Numbering and bullets opening a list item: "1.", "1、", "(一)", "一、", "- ".
@@ -196,6 +200,21 @@ def _close_paren_delimiters(text: str) -> set[int]:
     return out
 
 
+def _quoted(text: str) -> set[int]:
+    """Positions inside quotation marks: a quoted name ("市委书记、市长信箱") is one word."""
+    out: set[int] = set()
+    i = 0
+    while i < len(text):
+        close = _QUOTES.get(text[i])
+        j = text.find(close, i + 1) if close else -1
+        if j > 0 and j - i <= 30:
+            out.update(range(i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
 def _sentences(text: str, vocab: Vocabulary) -> list[_Sentence]:
     out, start = [], 0
     for i, ch in enumerate(text):
@@ -240,8 +259,17 @@ def _trim(text: str, start: int, end: int, vocab: Vocabulary, label: bool) -> tu
             start += m.end()
             changed = True
             continue
-        if seg[0] in "(-*>•" or seg[0] in leading:
+        if seg[0] in "(-*>•、" or seg[0] in leading:
             start += 1
+            changed = True
+            continue
+        close = seg.find(_QUOTES.get(seg[0], "\0"), 1)
+        if 1 < close < len(seg) - 1:
+            end = start + close + 1  # "省长信箱"来信: the quoted name is the subject, the noun its orders
+            changed = True
+            continue
+        if len(seg) > 2 and _QUOTES.get(seg[0]) == seg[-1] and seg.count(seg[-1]) <= 2:
+            start, end = start + 1, end - 1  # "省长信箱": the name inside its quotes
             changed = True
             continue
         if seg[-1] == "(" or (seg[-1] == ")" and seg.count("(") < seg.count(")")):
@@ -273,6 +301,7 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
     text = norm.text
     sentences = _sentences(text, vocab)
     closers = _close_paren_delimiters(text)
+    quoted = _quoted(text)
 
     def sentence_of(pos: int) -> int:
         return next(i for i, s in enumerate(sentences) if s.start <= pos < s.end)
@@ -286,7 +315,7 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
         # The head: back to a delimiter, the previous value, or the sentence start.
         h = num_start
         floor = max(prev_end, sent.start)
-        while h > floor and text[h - 1] not in _DELIMITERS and (h - 1) not in closers:
+        while h > floor and (((h - 1) in quoted) or (text[h - 1] not in _HEAD_DELIMITERS and (h - 1) not in closers)):
             h -= 1
         head_start = h + len(_ENUMERATION.match(text, h, num_start).group(0))
         if m.group("sign") and h < m.start("sign"):
@@ -313,13 +342,13 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
             same = in_sentence[:k]
             if v.subject is not None:
                 v.subject_text = text[v.subject[0] : v.subject[1]]
-                v.unit_raw = norm.original_text(*v.subject).strip()
+                v.unit_raw = norm.printed(*v.subject).strip()
             if not v.subject_text:
                 if same:
                     v.subject_text, v.unit_raw = same[-1].subject_text, same[-1].unit_raw
                 elif sent.topic:
                     a = text.index(sent.topic, sent.start)
-                    v.subject_text, v.unit_raw = sent.topic, norm.original_text(a, a + len(sent.topic)).strip()
+                    v.subject_text, v.unit_raw = sent.topic, norm.printed(a, a + len(sent.topic)).strip()
             if v.is_count:
                 _breakdown(v, [w for w in same if w.is_count], sent, state)
         counts = [v for v in in_sentence if v.is_count]
@@ -433,12 +462,16 @@ def _make_value(
         # Nothing after the verb: the name before it, unless that is the hotline itself.
         lead = max((t.end for t in toks if "marker" in t.roles and t.end <= verbs[0].start), default=head_start)
         s, e = _trim(text, lead, verbs[0].start, vocab, False)
-        if any(str(w) in text[lead : verbs[0].start] for w in vocab.raw["agent_words"]):
-            s = e
+        named = text[lead : verbs[0].start].strip('"')
+        quoted_name = text[s : s + 1] in _QUOTES or (s > 0 and text[s - 1] in _QUOTES)
+        if not quoted_name and any(str(w) in named for w in vocab.raw["agent_words"]):
+            s = e  # the hotline itself: its figures are the bulletin's total
+    if s < e and text[s] in vocab.raw["recipient_prefixes"]:
+        s = e  # "派发到各成员单位…": where the orders went, not whose figures they are
     subject = (s, e) if s < e else None
 
     phrase_start = head_start
-    while phrase_start < num_start_of(m) and text[phrase_start] in "( ":
+    while phrase_start < num_start_of(m) and text[phrase_start] in "( 、":
         phrase_start += 1
     if not bare and text[phrase_start:end].count("(") > text[phrase_start:end].count(")") and text[end : end + 1] == ")":
         end += 1
