@@ -100,6 +100,9 @@ def vocabulary(path: Path = PROSE_SCHEMA) -> Vocabulary:
             _add(roles, w, "basis", basis)
     for w in raw["level_words"]:
         _add(roles, w, "level")
+    for metric, words in raw["score_words"].items():
+        for w in words:
+            _add(roles, w, "score", metric)
     for w in raw["threshold_words"]:
         _add(roles, w, "threshold")
     for w in raw["verbs"]:
@@ -112,7 +115,11 @@ def vocabulary(path: Path = PROSE_SCHEMA) -> Vocabulary:
     scales = "|".join(re.escape(s) for s in raw["scale_prefixes"])
     number = r"(?<![A-Za-z0-9.])(?P<sign>[+-])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
     points = "|".join(re.escape(str(w)) for w in sorted(raw["point_words"], key=len, reverse=True))
-    unit = rf"(?:(?P<pct>%|{points})|(?P<scale>{scales})?(?P<measure>{'|'.join(map(re.escape, measures))}))"
+    things = "|".join(re.escape(str(w)) for w in sorted(raw["thing_measures"], key=len, reverse=True))
+    unit = (
+        rf"(?:(?P<pct>%|{points})|(?P<scale>{scales})?(?P<measure>{'|'.join(map(re.escape, measures))})"
+        rf"|(?P<thing>{things})|(?P<score>{raw['score_measure']})(?![钟局]))"
+    )
     bare = r"(?<=\()(?P<bare>\d{1,6})(?=\))"
     vocab = Vocabulary(
         raw=raw,
@@ -318,6 +325,9 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
         while h > floor and (((h - 1) in quoted) or (text[h - 1] not in _HEAD_DELIMITERS and (h - 1) not in closers)):
             h -= 1
         head_start = h + len(_ENUMERATION.match(text, h, num_start).group(0))
+        if head_start == prev_end > 0:  # "…4个乡镇和县烟草专卖局等11个…": the 和 joins two values
+            conj = next((str(c) for c in vocab.raw["conjunctions"] if text.startswith(str(c), head_start)), "")
+            head_start += len(conj)
         if m.group("sign") and h < m.start("sign"):
             head_end = m.start("sign")
         else:
@@ -398,10 +408,27 @@ def _make_value(
     if m.group("sign") == "-":
         number = -number
     metric, own, postfix = "", False, False
-    metric_toks = [t for t in toks if {"rate", "count", "sign", "basis", "level"} & set(t.roles)]
+    metric_toks = [t for t in toks if {"rate", "count", "sign", "basis", "level", "score"} & set(t.roles)]
     used: list[Token] = []  # the printed words that gave the metric: column_raw
+    thing = m.group("thing") is not None
+    counted = None  # "4个乡镇": a count of places or bodies, not of orders
 
-    if pct:
+    if m.group("score") is not None:
+        if head_end > head_start and any(text[:head_end].endswith(str(w)) for w in vocab.raw["score_skip_prefixes"]):
+            return None  # 扣4分: a penalty rule, not a score
+        score = next((t for t in reversed(toks) if "score" in t.roles), None)
+        rate = next((t for t in toks if "rate" in t.roles), None)
+        earlier = [w for w in values if w.sentence == si and not w.is_count and w.metric not in ("score", "other")]
+        if score is not None and score.roles["score"] == "other":
+            metric, used = "other", [score]  # 满分为100分: the scale, not a score
+        elif rate is not None or earlier:
+            metric, used = "score_part", [t for t in (rate, score) if t is not None]
+        else:
+            metric, used = "score", [score] if score else []
+    elif thing:
+        metric = "other"
+        used = [t for t in toks if {"count", "sign", "basis"} & set(t.roles)]
+    elif pct:
         rate = next((t for t in reversed(toks) if "rate" in t.roles), None)
         if sign or basis:
             metric = basis.roles["basis"] if basis else "other"
@@ -435,7 +462,14 @@ def _make_value(
                 and _CJK.match(text[end])
                 and not _starts_word(text, end, vocab, {"rate", "count", "sign", "basis", "marker", "verb"})
             ):
-                return None
+                noun = next((str(w) for w in vocab.raw["counted_nouns"] if text.startswith(str(w), end)), None)
+                if noun is None:
+                    return None
+                stop = end + len(noun)
+                if text.startswith("(", stop) and text.find(")", stop) > 0 and text.find(")", stop) - stop <= 6:
+                    stop = text.find(")", stop) + 1  # 11个乡镇(街道)
+                counted = (m.start("measure"), stop)
+                metric, own, end = "other", False, stop
         elif not metric:
             same = [w for w in values if w.sentence == si and w.is_count]
             if not same:
@@ -468,6 +502,8 @@ def _make_value(
             s = e  # the hotline itself: its figures are the bulletin's total
     if s < e and text[s] in vocab.raw["recipient_prefixes"]:
         s = e  # "派发到各成员单位…": where the orders went, not whose figures they are
+    if counted is not None and s < e and text[s:e].endswith(tuple(vocab.raw["group_ends"])):
+        e = counted[1]  # "民政局、卫计局等9个单位": the group is the subject of what follows
     subject = (s, e) if s < e else None
 
     phrase_start = head_start
@@ -476,6 +512,10 @@ def _make_value(
     if not bare and text[phrase_start:end].count("(") > text[phrase_start:end].count(")") and text[end : end + 1] == ")":
         end += 1
     column = (used[0].start, used[-1].end) if used else None
+    if counted is not None:
+        column = counted
+    elif thing and not used:
+        column = (m.start("thing"), m.end("thing"))
     return Value(
         start=phrase_start,
         num_start=num_start_of(m),
@@ -487,7 +527,7 @@ def _make_value(
         column=column,
         own_metric=own,
         postfix=postfix,
-        is_count=not pct,
+        is_count=not pct and not thing and counted is None and m.group("score") is None,
     )
 
 
