@@ -113,7 +113,8 @@ def vocabulary(path: Path = PROSE_SCHEMA) -> Vocabulary:
         _add(roles, w, "name")
     measures = sorted((str(m) for m in raw["measure_words"]), key=len, reverse=True)
     scales = "|".join(re.escape(s) for s in raw["scale_prefixes"])
-    number = r"(?<![A-Za-z0-9.])(?P<sign>[+-])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+    # A stray mark between the digits and % is extraction damage ("10.81`%"), not a new token.
+    number = r"(?<![A-Za-z0-9.])(?P<sign>[+-])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?:[`'](?=%))?"
     points = "|".join(re.escape(str(w)) for w in sorted(raw["point_words"], key=len, reverse=True))
     things = "|".join(re.escape(str(w)) for w in sorted(raw["thing_measures"], key=len, reverse=True))
     unit = (
@@ -182,6 +183,7 @@ class Value:
     column: tuple[int, int] | None = None  # span of the printed metric words
     own_metric: bool = False  # a count word of its own (may be inherited by later counts)
     postfix: bool = False  # metric from a status word after the number ("2件尚未办结")
+    basis: str = ""  # yoy / mom of a change, passed on to the next change ("同比增加110件,增幅5.85%")
     is_count: bool = True
     parent: Value | None = None
 
@@ -431,7 +433,9 @@ def _make_value(
     elif pct:
         rate = next((t for t in reversed(toks) if "rate" in t.roles), None)
         if sign or basis:
-            metric = basis.roles["basis"] if basis else "other"
+            same = [w for w in values if w.sentence == si]
+            inherited = same[-1].basis if (sign and not basis and same) else ""
+            metric = basis.roles["basis"] if basis else (inherited or "other")
             used = [t for t in toks if {"basis", "sign"} & set(t.roles)]
             if rate and rate.start < used[0].start:
                 used.insert(0, rate)  # "满意率与…相较下降3%": the change of a rate
@@ -491,6 +495,9 @@ def _make_value(
     else:
         s, e = cut, head_end
     s, e = _trim(text, s, e, vocab, label and not words)
+    after = max((text.rfind(str(w), s, e) + len(str(w)) for w in vocab.raw["subject_after"] if str(w) in text[s:e]), default=-1)
+    if 0 <= after < e:
+        s, e = _trim(text, after, e, vocab, False)
     verbs = [t for t in toks if "verb" in t.roles]
     if s >= e and verbs:
         # Nothing after the verb: the name before it, unless that is the hotline itself.
@@ -512,6 +519,7 @@ def _make_value(
     if not bare and text[phrase_start:end].count("(") > text[phrase_start:end].count(")") and text[end : end + 1] == ")":
         end += 1
     column = (used[0].start, used[-1].end) if used else None
+    change_basis = basis.roles["basis"] if basis else (metric if metric in ("yoy", "mom") else "")
     if counted is not None:
         column = counted
     elif thing and not used:
@@ -527,6 +535,7 @@ def _make_value(
         column=column,
         own_metric=own,
         postfix=postfix,
+        basis=change_basis,
         is_count=not pct and not thing and counted is None and m.group("score") is None,
     )
 
@@ -581,6 +590,8 @@ def prose_values(doc: Document, source: str, county: str, period: str) -> tuple[
         if not raw.strip() or _is_table_row(raw) or raw.strip() in captions:
             continue
         norm = block.norm
+        if not _CJK.search(vocab.measure.sub("", norm.text)):
+            continue  # "98.06%", "2050 |": a table cell printed on its own line, the table stage's
         values = _read_paragraph(norm, vocab, state)
         kinds: dict[str, str] = {}
         for v in values:
