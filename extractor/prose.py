@@ -273,14 +273,9 @@ def _trim(text: str, start: int, end: int, vocab: Vocabulary, label: bool) -> tu
             changed = True
             continue
         close = seg.find(_QUOTES.get(seg[0], "\0"), 1)
-        if 1 < close < len(seg) - 1:
-            end = start + close + 1  # "省长信箱"来信: the quoted name is the subject, the noun its orders
-            changed = True
-            continue
-        if len(seg) > 2 and _QUOTES.get(seg[0]) == seg[-1] and seg.count(seg[-1]) <= 2:
-            start, end = start + 1, end - 1  # "省长信箱": the name inside its quotes
-            changed = True
-            continue
+        if close > 1:
+            # "省长信箱"来信: the quoted name, as printed, is the subject; the noun after it its orders
+            return start + 1, start + close
         if seg[-1] == "(" or (seg[-1] == ")" and seg.count("(") < seg.count(")")):
             end -= 1
             changed = True
@@ -498,6 +493,9 @@ def _make_value(
     after = max((text.rfind(str(w), s, e) + len(str(w)) for w in vocab.raw["subject_after"] if str(w) in text[s:e]), default=-1)
     if 0 <= after < e:
         s, e = _trim(text, after, e, vocab, False)
+    if m.group("measure") == "个" and not metric and text[s:e] in vocab.raw["counted_nouns"]:
+        # "涉及镇街4个": the noun before the count says what is counted; the subject is the context's
+        metric, own, counted, s = "other", False, (s, m.end("measure")), e
     verbs = [t for t in toks if "verb" in t.roles]
     if s >= e and verbs:
         # Nothing after the verb: the name before it, unless that is the hotline itself.
@@ -579,14 +577,22 @@ def prose_values(doc: Document, source: str, county: str, period: str) -> tuple[
     section = "prose"
     state: dict = {}
     captions = {t.caption.strip() for t in doc.tables if t.caption}
+    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    # A bulletin sectioned by channel ("(一)市民热线 … (二)市长信箱 …"): each section's figures
+    # with no subject of their own belong to its channel, until the next heading.
+    channel_heads = {h for h in (_heading(b.norm, vocab) for b in paragraphs) if h and _is_channel_name(h, vocab)}
+    topic: tuple[Paragraph, int, int] | None = None
     number = 0
-    for block in doc.blocks:
-        if not isinstance(block, Paragraph):
-            continue
+    for block in paragraphs:
         number += 1
         raw = block.text
         if block.level is not None:
             section = raw.strip()
+        head = _heading(block.norm, vocab)
+        if head is not None:
+            at = block.norm.text.rfind(head)
+            topic = (block, at, at + len(head)) if len(channel_heads) >= 2 and head in channel_heads else None
+            continue
         if not raw.strip() or _is_table_row(raw) or raw.strip() in captions:
             continue
         norm = block.norm
@@ -595,9 +601,26 @@ def prose_values(doc: Document, source: str, county: str, period: str) -> tuple[
         values = _read_paragraph(norm, vocab, state)
         kinds: dict[str, str] = {}
         for v in values:
+            if topic is not None and (not v.subject_text or v.subject_text in vocab.channels):
+                v.subject_text = topic[0].norm.text[topic[1] : topic[2]]
+                v.unit_raw = topic[0].norm.printed(topic[1], topic[2])
             rows.append(_row(v, norm, vocab, source, county, period, section, block.page, number, kinds))
         findings.extend(_stripped(norm, vocab, source, number))
     return rows, findings
+
+
+def _heading(norm: Normalized, vocab: Vocabulary) -> str | None:
+    """The name of a short numbered heading line ("(一)市长信箱", "二、办理情况"), else None."""
+    text = norm.text.strip()
+    m = _ENUMERATION.match(text)
+    name = text[m.end() :] if m else ""
+    if not m or not m.group(0).strip() or not name or len(name) > 12 or re.search(r"[\d,;:。!?%]", name):
+        return None
+    return name
+
+
+def _is_channel_name(name: str, vocab: Vocabulary) -> bool:
+    return name.endswith(tuple(str(w) for w in vocab.raw["channel_heading_ends"]))
 
 
 def _row(

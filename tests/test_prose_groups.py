@@ -58,3 +58,42 @@ def test_scores_and_scale():
 def test_part_score_after_a_rate_and_penalties_are_not_scores():
     rows = rows_of("市燃气公司回访满意率60%,得分为11.5分。", "每超期1件扣0.5分。", "8时30分开通。")
     assert quads(rows) == [("市燃气公司", "", "satisfaction_rate", 60), ("市燃气公司", "", "score_part", 11.5)]
+
+
+# --------------------------------------------------------------------------- 1. the subject
+
+
+def test_hotline_and_its_platform_names_are_the_total():
+    rows = rows_of("12345热线、网络问政平台共受理群众诉求1904件，同比下降3.2%。")
+    assert quads(rows) == [("", "", "received", 1904), ("", "", "yoy", -3.2)]
+
+
+def test_quoted_channel_names_are_subjects():
+    rows = rows_of('其中"县长信箱"来信21件，"市民留言板"来信4件，"省12345平台"转派工单9件。')
+    assert [(r["unit_raw"], r["metric"], r["value"]) for r in rows] == [
+        ("县长信箱", "received", 21),
+        ("市民留言板", "received", 4),
+        ("省12345平台", "received", 9),
+    ]
+
+
+def test_channel_sections_own_their_figures():
+    rows = rows_of(
+        "(一)便民热线",
+        "3月,12345便民热线共受理群众各类诉求812件,应办结812件,办结805件,办结率99.14%。",
+        "(二)县长信箱",
+        "3月,全县共受理群众来信36件,实际办结36件。诉求涉及乡镇3个。",
+        "二、热点问题",
+        "3月,共受理供水类问题40件。",
+    )
+    assert quads(rows) == [
+        ("便民热线", "", "received", 812),
+        ("便民热线", "", "due", 812),
+        ("便民热线", "", "completed", 805),
+        ("便民热线", "", "completion_rate", 99.14),
+        ("县长信箱", "", "received", 36),
+        ("县长信箱", "", "completed", 36),
+        ("县长信箱", "", "other", 3),
+        ("供水类问题", "", "received", 40),
+    ]
+    assert rows[6]["column_raw"] == "乡镇3个"
