@@ -254,6 +254,10 @@ def _topic(sentence: str, vocab: Vocabulary) -> str:
     return name
 
 
+def _nonempty(span: tuple[int, int]) -> bool:
+    return span[0] < span[1]
+
+
 def _trim(text: str, start: int, end: int, vocab: Vocabulary, label: bool) -> tuple[int, int]:
     """Shrink [start, end) to the subject: fillers, periods, brackets and particles off its ends.
     A label printed before a bracketed count ("无效诉求(2件") keeps its words."""
@@ -278,6 +282,18 @@ def _trim(text: str, start: int, end: int, vocab: Vocabulary, label: bool) -> tu
             return start + 1, start + close
         if seg[-1] == "(" or (seg[-1] == ")" and seg.count("(") < seg.count(")")):
             end -= 1
+            changed = True
+            continue
+        lead = next((str(w) for w in vocab.raw["leading_words"] if seg.startswith(str(w)) and len(seg) > len(str(w))), None)
+        if lead:
+            start += len(lead)  # "反映卫生健康类…", "关于疫情方面…"
+            changed = True
+            continue
+        noun = next((str(w) for w in vocab.raw["order_nouns"] if seg.endswith(str(w)) and len(seg) > len(str(w))), None)
+        if noun and not label and _nonempty(_trim(text, start, end - len(noun), vocab, False)):
+            end -= len(noun)  # "消费者权益类来电": the category's calls; "X等来电" drops its 等 next
+            if text[start:end].endswith("等") and end - start > 1:
+                end -= 1
             changed = True
             continue
         if label:
@@ -351,8 +367,10 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
                 v.subject_text = text[v.subject[0] : v.subject[1]]
                 v.unit_raw = norm.printed(*v.subject).strip()
             if not v.subject_text:
-                if same:
-                    v.subject_text, v.unit_raw = same[-1].subject_text, same[-1].unit_raw
+                # A status before a count ("在办659宗") names those orders only: not inherited.
+                owners = [w for w in same if w.subject_text not in vocab.raw["status_subjects"]]
+                if owners:
+                    v.subject_text, v.unit_raw = owners[-1].subject_text, owners[-1].unit_raw
                 elif sent.topic:
                     a = text.index(sent.topic, sent.start)
                     v.subject_text, v.unit_raw = sent.topic, norm.printed(a, a + len(sent.topic)).strip()
@@ -489,7 +507,15 @@ def _make_value(
             s, e = (words[-1].end + intro + 1, head_end) if intro >= 0 else (s, s)
     else:
         s, e = cut, head_end
+    raw_s, raw_e = s, e
     s, e = _trim(text, s, e, vocab, label and not words)
+    if s < e and cut > head_start and text[s:e].endswith(tuple(vocab.raw["example_ends"])):
+        s = e  # "办理疏通水沟、修建村道等类工单": examples of what was done, not whose figures
+    if s >= e and raw_s < raw_e and not any("verb" in t.roles for t in toks):
+        seg = text[raw_s:raw_e]
+        q = next((str(w) for w in vocab.raw["qualifiers"] if seg.startswith(str(w))), None)
+        if q is not None and len(seg) > len(q):
+            s, e = raw_s, raw_e  # "有效诉求3942件, 无效诉求473件": a split of the total, named
     after = max((text.rfind(str(w), s, e) + len(str(w)) for w in vocab.raw["subject_after"] if str(w) in text[s:e]), default=-1)
     if 0 <= after < e:
         s, e = _trim(text, after, e, vocab, False)
