@@ -356,11 +356,20 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
         if value is None:
             continue
         values.append(value)
+        values.extend(_distributed(value, toks, text, vocab))
         prev_end = value.end
 
     # Subjects, inheritance and breakdowns, sentence by sentence in document order.
+    subsets = {str(w) for w in vocab.raw["subset_words"]}
     for si, sent in enumerate(sentences):
         in_sentence = [v for v in values if v.sentence == si]
+        for k, v in enumerate(in_sentence[:-1]):
+            # "其中转办2274件,办结1715件,办结率75.42%": a subset of orders whose own figures follow
+            word = text[v.column[0] : v.column[1]] if v.column else ""
+            follower = in_sentence[k + 1]
+            sibling = follower.metric in ("", "other")  # "转办19件、直接办结答复2件": two subsets side by side
+            if v.subject is None and word in subsets and follower.subject is None and not follower.postfix and not sibling:
+                v.subject, v.metric = v.column, "received"
         for k, v in enumerate(in_sentence):
             same = in_sentence[:k]
             if v.subject is not None:
@@ -371,6 +380,8 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
                 owners = [w for w in same if w.subject_text not in vocab.raw["status_subjects"]]
                 if owners:
                     v.subject_text, v.unit_raw = owners[-1].subject_text, owners[-1].unit_raw
+                    if not v.is_count:
+                        v.parent = owners[-1].parent  # a rate of a sub-count sits under the same parent
                 elif sent.topic:
                     a = text.index(sent.topic, sent.start)
                     v.subject_text, v.unit_raw = sent.topic, norm.printed(a, a + len(sent.topic)).strip()
@@ -380,6 +391,22 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
         if counts:
             state["last_first_count"] = counts[0]
     return values
+
+
+def _distributed(v: Value, toks: list[Token], text: str, vocab: Vocabulary) -> list[Value]:
+    """ "按时办结率、回复率、满意率均为100%": one figure for each rate word of a list before 均."""
+    rates = [t for t in toks if "rate" in t.roles]
+    if v.is_count or len(rates) < 2 or not any(str(w) in text[rates[-1].end : v.num_start] for w in vocab.raw["distributive_words"]):
+        return []
+    gaps = [text[a.end : b.start] for a, b in zip(rates, rates[1:], strict=False)]
+    if any(g not in ("、", "和", "及", "与", ",") for g in gaps):
+        return []
+    out = []
+    for t in rates[:-1]:
+        twin = Value(**{**v.__dict__})
+        twin.metric, twin.column = t.roles["rate"], (t.start, t.end)
+        out.append(twin)
+    return out
 
 
 def _breakdown(v: Value, counts_before: list[Value], sent: _Sentence, state: dict) -> None:
@@ -511,7 +538,7 @@ def _make_value(
     s, e = _trim(text, s, e, vocab, label and not words)
     if s < e and cut > head_start and text[s:e].endswith(tuple(vocab.raw["example_ends"])):
         s = e  # "办理疏通水沟、修建村道等类工单": examples of what was done, not whose figures
-    if s >= e and raw_s < raw_e and not any("verb" in t.roles for t in toks):
+    if (s >= e or text[s:e] in vocab.raw["qualifiers"]) and raw_s < raw_e and not any("verb" in t.roles for t in toks):
         seg = text[raw_s:raw_e]
         q = next((str(w) for w in vocab.raw["qualifiers"] if seg.startswith(str(w))), None)
         if q is not None and len(seg) > len(q):

@@ -97,3 +97,86 @@ def test_channel_sections_own_their_figures():
         ("供水类问题", "", "received", 40),
     ]
     assert rows[6]["column_raw"] == "乡镇3个"
+
+
+# --------------------------------------------------------------------------- 2. the metric from the nearest word
+
+
+def test_metric_from_the_word_nearest_the_number():
+    rows = rows_of("本月共受理诉求960件,应办结940件,按期回复921件,已解决870件。")
+    assert [(r["metric"], r["value"]) for r in rows] == [
+        ("received", 960),
+        ("due", 940),
+        ("ontime_completed", 921),
+        ("resolved", 870),
+    ]
+
+
+def test_absolute_change_then_percent_change():
+    rows = rows_of("本月受理群众诉求1240件,同比增加64件,增幅5.44%。住房类96件,占7.74%,同比减幅12.73%。")
+    assert quads(rows) == [
+        ("", "", "received", 1240),
+        ("", "", "other", 64),  # an absolute change: other, signed, its words in column_raw
+        ("", "", "yoy", 5.44),  # 增幅 after a 同比 change is the same basis
+        ("住房类", "", "received", 96),
+        ("住房类", "", "share", 7.74),
+        ("住房类", "", "yoy", -12.73),
+    ]
+    assert rows[1]["column_raw"] == "同比增加"
+    assert triples_of(rows_of("本周受理工单311件,比上周增长4.2%。"))[1] == ("", "mom", 4.2)
+
+
+def triples_of(rows: list[dict]) -> list[tuple]:
+    return [(r["unit_raw"], r["metric"], r["value"]) for r in rows]
+
+
+# --------------------------------------------------------------------------- 3. nested and distributed figures
+
+
+def test_subset_with_its_own_figures():
+    rows = rows_of("本月接听群众来电5120个,其中转办1310件,办结1208件,办结率92.21%;直办3810件,直办率74.41%。")
+    assert quads(rows) == [
+        ("来电", "", "received", 5120),
+        ("转办", "来电", "received", 1310),
+        ("转办", "来电", "completed", 1208),
+        ("转办", "来电", "completion_rate", 92.21),
+        ("直办", "来电", "received", 3810),
+        ("直办", "来电", "share", 74.41),
+    ]
+
+
+def test_subset_without_figures_of_its_own_keeps_its_word_as_metric():
+    rows = rows_of("县长信箱:本月共收到各类信件12件,其中转办9件、直接办结答复3件。")
+    assert [(r["unit_raw"], r["metric"], r["value"]) for r in rows] == [
+        ("县长信箱", "received", 12),
+        ("县长信箱", "other", 9),
+        ("县长信箱", "other", 3),
+    ]
+
+
+def test_one_figure_for_several_rates():
+    rows = rows_of("有5个单位按时办结率、回复率、满意率均为100%。")
+    got = sorted((r["metric"], r["value"]) for r in rows if r["value"] == 100)
+    assert got == [("ontime_rate", 100), ("other", 100), ("satisfaction_rate", 100)]  # 回复率 has no id
+    assert len({r["text"] for r in rows if r["value"] == 100}) == 1  # one printed phrase
+
+
+def test_list_of_units_after_a_total():
+    rows = rows_of("本月逾期工单共9件,其中:水务局4件;交通局3件;文旅局2件。")
+    assert quads(rows) == [
+        ("", "", "overdue", 9),
+        ("水务局", "", "overdue", 4),
+        ("交通局", "", "overdue", 3),
+        ("文旅局", "", "overdue", 2),
+    ]
+
+
+def test_qualified_split_of_the_total():
+    rows = rows_of("本月共受理诉求4100件,其中有效诉求3690件,占总量的90%;无效诉求410件,占总量的10%。")
+    assert [(r["unit_raw"], r["metric"], r["value"]) for r in rows] == [
+        ("", "received", 4100),
+        ("有效诉求", "received", 3690),
+        ("有效诉求", "share", 90),
+        ("无效诉求", "received", 410),
+        ("无效诉求", "share", 10),
+    ]
