@@ -109,6 +109,8 @@ def vocabulary(path: Path = PROSE_SCHEMA) -> Vocabulary:
         _add(roles, w, "verb")
     for w in raw["breakdown_markers"]:
         _add(roles, w, "marker")
+    for w in raw["blocking_words"]:
+        _add(roles, w, "noun")
     for w in raw["channels"]:  # names that hold a verb (省级交办) must win over the verb
         _add(roles, w, "name")
     measures = sorted((str(m) for m in raw["measure_words"]), key=len, reverse=True)
