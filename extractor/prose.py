@@ -43,7 +43,7 @@ _DELIMITERS = set(",;:、。!?")
 # A head runs back over "、": it joins names into one subject ("12345热线、政民互动共受理…",
 # "民政局、卫计局等9个单位"); a list of values still ends each head at the previous value.
 _HEAD_DELIMITERS = _DELIMITERS - {"、"}
-_QUOTES = {'"': '"', "《": "》", "「": "」", "『": "』"}
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u2018": "\u2019", "《": "》", "「": "」", "『": "』"}
 _SENTENCE_END = set("。!?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Numbering and bullets opening a list item: "1.", "1、", "(一)", "一、", "- ".
@@ -185,6 +185,7 @@ class Value:
     column: tuple[int, int] | None = None  # span of the printed metric words
     own_metric: bool = False  # a count word of its own (may be inherited by later counts)
     postfix: bool = False  # metric from a status word after the number ("2件尚未办结")
+    total: bool = False  # the subject is the hotline itself: the county total, nothing to inherit
     basis: str = ""  # yoy / mom of a change, passed on to the next change ("同比增加110件,增幅5.85%")
     is_count: bool = True
     parent: Value | None = None
@@ -370,18 +371,21 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
             word = text[v.column[0] : v.column[1]] if v.column else ""
             follower = in_sentence[k + 1]
             sibling = follower.metric in ("", "other")  # "转办19件、直接办结答复2件": two subsets side by side
-            if v.subject is None and word in subsets and follower.subject is None and not follower.postfix and not sibling:
+            lead = text[v.start : v.column[0]].strip("(:") if v.column else "?"
+            opens = not lead or lead in vocab.raw["breakdown_markers"]  # "其中转办…", not "共转办…"
+            if v.subject is None and word in subsets and opens and follower.subject is None and not follower.postfix and not sibling:
                 v.subject, v.metric = v.column, "received"
         for k, v in enumerate(in_sentence):
             same = in_sentence[:k]
             if v.subject is not None:
                 v.subject_text = text[v.subject[0] : v.subject[1]]
                 v.unit_raw = norm.printed(*v.subject).strip()
-            if not v.subject_text:
+            if not v.subject_text and not v.total:
                 # A status before a count ("在办659宗") names those orders only: not inherited.
                 owners = [w for w in same if w.subject_text not in vocab.raw["status_subjects"]]
                 if owners:
                     v.subject_text, v.unit_raw = owners[-1].subject_text, owners[-1].unit_raw
+                    v.total = owners[-1].total
                     if not v.is_count:
                         v.parent = owners[-1].parent  # a rate of a sub-count sits under the same parent
                 elif sent.topic:
@@ -552,6 +556,7 @@ def _make_value(
         # "涉及镇街4个": the noun before the count says what is counted; the subject is the context's
         metric, own, counted, s = "other", False, (s, m.end("measure")), e
     verbs = [t for t in toks if "verb" in t.roles]
+    hotline = False
     if s >= e and verbs:
         # Nothing after the verb: the name before it, unless that is the hotline itself.
         lead = max((t.end for t in toks if "marker" in t.roles and t.end <= verbs[0].start), default=head_start)
@@ -560,6 +565,7 @@ def _make_value(
         quoted_name = text[s : s + 1] in _QUOTES or (s > 0 and text[s - 1] in _QUOTES)
         if not quoted_name and any(str(w) in named for w in vocab.raw["agent_words"]):
             s = e  # the hotline itself: its figures are the bulletin's total
+            hotline = True
     if s < e and text[s] in vocab.raw["recipient_prefixes"]:
         s = e  # "派发到各成员单位…": where the orders went, not whose figures they are
     if counted is not None and s < e and text[s:e].endswith(tuple(vocab.raw["group_ends"])):
@@ -589,6 +595,7 @@ def _make_value(
         own_metric=own,
         postfix=postfix,
         basis=change_basis,
+        total=hotline and subject is None,
         is_count=not pct and not thing and counted is None and m.group("score") is None,
     )
 
