@@ -358,7 +358,8 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
         value = _make_value(m, text, vocab, toks, head_start, head_end, si, values)
         if value is None:
             continue
-        values.append(value)
+        each = _each(value, text, vocab)
+        values.extend(each or [value])
         values.extend(_distributed(value, toks, text, vocab))
         prev_end = value.end
 
@@ -397,6 +398,25 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
         if counts:
             state["last_first_count"] = counts[0]
     return values
+
+
+def _each(v: Value, text: str, vocab: Vocabulary) -> list[Value]:
+    """ "双峰林场、市监局、供电公司各1件": the figure once for each listed name."""
+    if v.subject is None:
+        return []
+    a, b = v.subject
+    word = next((str(w) for w in vocab.raw["each_words"] if text.endswith(str(w), a, b)), "")
+    if not word or not re.search("[、及]", text[a : b - len(word)]):
+        return []
+    out, start = [], a
+    for m in re.finditer(r"[、及]|$", text[a : b - len(word)]):  # not 和: 住房和城乡建设局
+        end = a + m.start()
+        if end > start:
+            twin = Value(**{**v.__dict__})
+            twin.subject = (start, end)
+            out.append(twin)
+        start = a + m.end()
+    return out if len(out) >= 2 else []
 
 
 def _distributed(v: Value, toks: list[Token], text: str, vocab: Vocabulary) -> list[Value]:

@@ -180,3 +180,15 @@ def test_qualified_split_of_the_total():
         ("无效诉求", "received", 410),
         ("无效诉求", "share", 10),
     ]
+
+
+def test_each_of_a_list_of_names():
+    rows = rows_of("本月重复派发工单6件,其中城关镇3件,林业局、住房和城乡建设局及供水公司各1件。")
+    assert quads(rows) == [
+        ("", "", "rework", 6),
+        ("城关镇", "", "rework", 3),
+        ("林业局", "", "rework", 1),
+        ("住房和城乡建设局", "", "rework", 1),
+        ("供水公司", "", "rework", 1),
+    ]
+    assert len({r["text"] for r in rows[2:]}) == 1  # one printed phrase for the three
