@@ -511,7 +511,11 @@ def _make_value(
         else:
             metric = "other"
     else:
-        count_tok = next((t for t in reversed(toks) if "count" in t.roles), None)
+        counts = [t for t in toks if "count" in t.roles]
+        count_tok = counts[-1] if counts else None
+        if len(counts) >= 2 and count_tok.roles["count"] == "received" and counts[0].roles["count"] not in ("received", "other"):
+            if any(text.startswith(str(n), count_tok.end) for n in vocab.raw["attribute_nouns"]):
+                count_tok = counts[0]  # "共办结…平台下派工单587件": 下派 describes the orders, 办结 is the verb
         if sign or basis:
             metric = "other"  # an absolute change in 件: "较上月办件增加263件"
             used = [t for t in toks if {"basis", "sign"} & set(t.roles)]
@@ -572,9 +576,16 @@ def _make_value(
     after = max((text.rfind(str(w), s, e) + len(str(w)) for w in vocab.raw["subject_after"] if str(w) in text[s:e]), default=-1)
     if 0 <= after < e:
         s, e = _trim(text, after, e, vocab, False)
-    if m.group("measure") == "个" and not metric and text[s:e] in vocab.raw["counted_nouns"]:
-        # "涉及镇街4个": the noun before the count says what is counted; the subject is the context's
-        metric, own, counted, s = "other", False, (s, m.end("measure")), e
+    before = text[head_start:head_end]
+    for w in ("共有", "有", "共", "为"):
+        before = before.removesuffix(w)
+    noun = next((str(n) for n in vocab.raw["counted_nouns"] if before.endswith(str(n))), None)
+    if m.group("measure") == "个" and metric in ("", "received", "other") and noun:
+        # "涉及镇街4个", "办理工单的成员单位共有44个": the noun says what is counted, not orders
+        a = head_start + len(before) - len(noun)
+        metric, own, counted, used = "other", False, (a, m.end("measure")), []
+        if s < e and text[s:e].endswith(noun):
+            s = e
     verbs = [t for t in toks if "verb" in t.roles]
     hotline = False
     if s >= e and verbs:

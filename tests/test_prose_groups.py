@@ -192,3 +192,8 @@ def test_each_of_a_list_of_names():
         ("供水公司", "", "rework", 1),
     ]
     assert len({r["text"] for r in rows[2:]}) == 1  # one printed phrase for the three
+
+
+def test_completed_orders_dispatched_from_above_are_completed():
+    rows = rows_of("9月份,某某县政府服务热线中心共办结市级平台下派工单412件,其中不满意工单0件,满意率100%。")
+    assert quads(rows)[0] == ("", "", "completed", 412)
