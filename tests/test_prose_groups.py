@@ -197,3 +197,16 @@ def test_each_of_a_list_of_names():
 def test_completed_orders_dispatched_from_above_are_completed():
     rows = rows_of("9月份,某某县政府服务热线中心共办结市级平台下派工单412件,其中不满意工单0件,满意率100%。")
     assert quads(rows)[0] == ("", "", "completed", 412)
+
+
+def test_numbered_title_sentence_names_the_category():
+    rows = rows_of("2.道路交通类问题。共受理412件,占比11.3%。反映占道经营等问题较多。")
+    assert [(r["unit_raw"], r["metric"], r["value"]) for r in rows] == [("道路交通类", "received", 412), ("道路交通类", "share", 11.3)]
+    # a numbered finding is not a subject
+    rows = rows_of("(三)回复质量不高。本月满意率为91.2%。")
+    assert [(r["unit_raw"], r["metric"], r["value"]) for r in rows] == [("", "satisfaction_rate", 91.2)]
+
+
+def test_source_of_the_orders_is_not_their_subject():
+    rows = rows_of("本月,我县12345热线共接收市热线中心转来的市民工单2210件,较上期相比增长了87件。")
+    assert quads(rows) == [("", "", "received", 2210), ("", "", "other", 87)]

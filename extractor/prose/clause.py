@@ -15,6 +15,7 @@ class _Sentence:
     start: int
     end: int
     topic: str = ""
+    topic_at: int = 0
     marker_at: int | None = None  # position of the first breakdown marker
     opens_with_marker: bool = False
 
@@ -60,6 +61,21 @@ def _sentences(text: str, vocab: Vocabulary) -> list[_Sentence]:
             s.marker_at = markers[0].start
             s.opens_with_marker = markers[0].start == body_start
         s.topic = _topic(text[body_start : s.end], vocab)
+        s.topic_at = text.find(s.topic, s.start) if s.topic else 0
+    # "1.住房和城乡建设类问题。共受理1099件,占比29.07%。": a numbered title sentence names what
+    # the paragraph's next sentences count.
+    title = None
+    for s in out:
+        body_start = s.start + len(_ENUMERATION.match(text, s.start, s.end).group(0))
+        body = text[body_start : s.end].rstrip("。!?")
+        if body_start > s.start and 2 <= len(body) <= 15 and not re.search(r"[\d,;:、]", body):
+            end = body_start + len(body)
+            tail = next((str(t) for t in vocab.raw["title_tails"] if body.endswith(str(t)) and len(body) > len(str(t))), "")
+            name = body[: len(body) - len(tail)]
+            named = name.endswith(tuple(str(c) for c in vocab.raw["category_suffixes"]))
+            title = (body_start, end - len(tail)) if named else None  # not "办件质量不高": a finding
+        elif title is not None and not s.topic:
+            s.topic, s.topic_at = text[title[0] : title[1]], title[0]
     return out
 
 
@@ -146,7 +162,7 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
                     if not v.is_count:
                         v.parent = owners[-1].parent  # a rate of a sub-count sits under the same parent
                 elif sent.topic:
-                    a = text.index(sent.topic, sent.start)
+                    a = sent.topic_at
                     v.subject_text, v.unit_raw = sent.topic, norm.printed(a, a + len(sent.topic)).strip()
             if v.is_count:
                 _breakdown(v, [w for w in same if w.is_count], sent, state)
@@ -206,6 +222,7 @@ def _breakdown(v: Value, counts_before: list[Value], sent: _Sentence, state: dic
         if parent is not None and parent.metric:
             v.metric = parent.metric
         else:
-            own = [w for w in counts_before if w.own_metric and not w.postfix]
+            # a status count's word ("在线办结3件") is not passed to a count of another subject
+            own = [w for w in counts_before if w.own_metric and not w.postfix and not (w.subset and v.subject is not None)]
             v.metric = own[-1].metric if own else "received"
     v.parent = parent

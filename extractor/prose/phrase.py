@@ -38,6 +38,7 @@ class Value:
     column: tuple[int, int] | None = None  # span of the printed metric words
     own_metric: bool = False  # a count word of its own (may be inherited by later counts)
     postfix: bool = False  # metric from a status word after the number ("2件尚未办结")
+    subset: bool = False  # its metric word names a subset of orders (在线办结, 转办): not passed on
     total: bool = False  # the subject is the hotline itself: the county total, nothing to inherit
     basis: str = ""  # yoy / mom of a change, passed on to the next change ("同比增加110件,增幅5.85%")
     is_count: bool = True
@@ -131,6 +132,7 @@ def _make_value(
     metric_toks = [t for t in toks if {"rate", "count", "sign", "basis", "level", "score"} & set(t.roles)]
     used: list[Token] = []  # the printed words that gave the metric: column_raw
     thing = m.group("thing") is not None
+    subset = False
     counted = None  # "4个乡镇": a count of places or bodies, not of orders
 
     if m.group("score") is not None:
@@ -174,6 +176,7 @@ def _make_value(
         elif count_tok:
             metric, own = count_tok.roles["count"], True
             used = [count_tok]
+            subset = count_tok.word in vocab.raw["subset_words"]
         if not bare:
             # What follows the count: a status word, punctuation, or a metric word starting the
             # next value; a noun means the number counts something else ("4个乡镇").
@@ -249,6 +252,8 @@ def _make_value(
         if not quoted_name and any(str(w) in named for w in vocab.raw["agent_words"]):
             s = e  # the hotline itself: its figures are the bulletin's total
             hotline = True
+    if s < e and text[s:e].endswith(tuple(vocab.raw["source_ends"])):
+        s = e  # "宜春市热线中心转来的…工单": the source of the orders, not their subject
     if s < e and text[s] in vocab.raw["recipient_prefixes"]:
         s = e  # "派发到各成员单位…": where the orders went, not whose figures they are
     if counted is not None and s < e and text[s:e].endswith(tuple(vocab.raw["group_ends"])):
@@ -279,6 +284,7 @@ def _make_value(
         postfix=postfix,
         basis=change_basis,
         total=hotline and subject is None,
+        subset=subset,
         is_count=not pct and not thing and counted is None and m.group("score") is None,
     )
 
