@@ -210,3 +210,12 @@ def test_numbered_title_sentence_names_the_category():
 def test_source_of_the_orders_is_not_their_subject():
     rows = rows_of("本月,我县12345热线共接收市热线中心转来的市民工单2210件,较上期相比增长了87件。")
     assert quads(rows) == [("", "", "received", 2210), ("", "", "other", 87)]
+
+
+def test_scores_in_brackets_with_and_without_their_unit_word():
+    rows = rows_of("综合考核排名前三位的是:供水公司(100)、人社局(99.5分)和林业局(98分)。")
+    assert [(r["unit_raw"], r["metric"], r["value"]) for r in rows] == [
+        ("供水公司", "score", 100),
+        ("人社局", "score", 99.5),
+        ("林业局", "score", 98),
+    ]

@@ -132,7 +132,7 @@ def _make_value(
     metric_toks = [t for t in toks if {"rate", "count", "sign", "basis", "level", "score"} & set(t.roles)]
     used: list[Token] = []  # the printed words that gave the metric: column_raw
     thing = m.group("thing") is not None
-    subset = False
+    subset = scored = False
     counted = None  # "4个乡镇": a count of places or bodies, not of orders
 
     if m.group("score") is not None:
@@ -201,7 +201,11 @@ def _make_value(
                 metric, own, end = "other", False, stop
         elif not metric:
             same = [w for w in values if w.sentence == si and w.is_count]
-            if not same:
+            scores = [w for w in values if w.sentence == si and w.metric == "score"]
+            # a list of scores in brackets: "自来水公司(100)、市监局(99分)…" (the unit word printed on some)
+            if scores or re.match(rf"、[^、,;。()]{{1,20}}\(\d+(?:\.\d+)?{vocab.raw['score_measure']}\)", text[end:]):
+                metric, scored = "score", True
+            elif not same:
                 return None  # a bracketed number is a count only inside a list of counts
     if (sign and sign.roles["sign"] == "minus") and number > 0:
         number = -number
@@ -285,7 +289,7 @@ def _make_value(
         basis=change_basis,
         total=hotline and subject is None,
         subset=subset,
-        is_count=not pct and not thing and counted is None and m.group("score") is None,
+        is_count=not pct and not thing and counted is None and m.group("score") is None and not scored,
     )
 
 
