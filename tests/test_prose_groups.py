@@ -219,3 +219,22 @@ def test_scores_in_brackets_with_and_without_their_unit_word():
         ("人社局", "score", 99.5),
         ("林业局", "score", 98),
     ]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_back_reference_takes_the_title_or_is_unclear():
+    rows = rows_of("(二)反映供暖不热较多。本月共办理此类工单31件,满意率88%。")
+    assert [(r["unit_raw"], r["metric"], r["value"]) for r in rows] == [("供暖不热", "other", 31), ("供暖不热", "satisfaction_rate", 88)]
+    doc = Document(source="t", format="text", blocks=[Paragraph("本月共办理此类工单31件,满意率88%。")])
+    rows, findings = prose_values(doc, "t", "", "2024-05")
+    assert rows == []
+    assert [f["check"] for f in findings] == ["prose_subject_unclear", "prose_subject_unclear"]
+    assert findings[0]["severity"] == "warning" and findings[0]["printed"] == "本月共办理此类工单31件"
+
+
+def test_stripped_numbers_warn_and_give_no_row():
+    doc = Document(source="t", format="text", blocks=[Paragraph("本月共受理群众诉求件,同比增长%,办结率%。")])
+    rows, findings = prose_values(doc, "t", "", "2024-05")
+    assert rows == [] and {f["check"] for f in findings} == {"prose_number_missing"} and len(findings) == 3

@@ -16,6 +16,7 @@ class _Sentence:
     end: int
     topic: str = ""
     topic_at: int = 0
+    referent: tuple[int, int] | None = None  # what "此类工单" refers to: the paragraph's title
     marker_at: int | None = None  # position of the first breakdown marker
     opens_with_marker: bool = False
 
@@ -64,10 +65,17 @@ def _sentences(text: str, vocab: Vocabulary) -> list[_Sentence]:
         s.topic_at = text.find(s.topic, s.start) if s.topic else 0
     # "1.住房和城乡建设类问题。共受理1099件,占比29.07%。": a numbered title sentence names what
     # the paragraph's next sentences count.
-    title = None
+    title = referent = None
     for s in out:
         body_start = s.start + len(_ENUMERATION.match(text, s.start, s.end).group(0))
         body = text[body_start : s.end].rstrip("。!?")
+        if body_start > s.start and 2 <= len(body) <= 20 and not re.search(r"[\d,;:]", body):
+            a, b = body_start, body_start + len(body)
+            lead = next((str(w) for w in vocab.raw["leading_words"] if text.startswith(str(w), a, b)), "")
+            tail = next((str(t) for t in vocab.raw["title_tails"] if text.endswith(str(t), a, b)), "")
+            referent = (a + len(lead), b - len(tail)) if b - len(tail) > a + len(lead) else None
+        else:
+            s.referent = referent
         if body_start > s.start and 2 <= len(body) <= 15 and not re.search(r"[\d,;:、]", body):
             end = body_start + len(body)
             tail = next((str(t) for t in vocab.raw["title_tails"] if body.endswith(str(t)) and len(body) > len(str(t))), "")
@@ -153,7 +161,15 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
             if v.subject is not None:
                 v.subject_text = text[v.subject[0] : v.subject[1]]
                 v.unit_raw = norm.printed(*v.subject).strip()
-            if not v.subject_text and not v.total:
+            if v.refers:  # "本周共办理此类工单25件": the kind the title named, else unclear
+                if sent.referent is not None and v.subject is None:
+                    v.subject_text = text[sent.referent[0] : sent.referent[1]]
+                    v.unit_raw = norm.printed(*sent.referent).strip()
+                else:
+                    v.unclear = True
+            elif same and same[-1].unclear and v.subject is None:
+                v.unclear = True
+            if not v.subject_text and not v.total and not v.unclear:
                 # A status before a count ("在办659宗") names those orders only: not inherited.
                 owners = [w for w in same if w.subject_text not in vocab.raw["status_subjects"]]
                 if owners:

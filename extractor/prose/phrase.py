@@ -39,6 +39,8 @@ class Value:
     own_metric: bool = False  # a count word of its own (may be inherited by later counts)
     postfix: bool = False  # metric from a status word after the number ("2件尚未办结")
     subset: bool = False  # its metric word names a subset of orders (在线办结, 转办): not passed on
+    refers: bool = False  # the subject is a back-reference ("此类工单")
+    unclear: bool = False  # whose figure this is cannot be told: a warning, no row
     total: bool = False  # the subject is the hotline itself: the county total, nothing to inherit
     basis: str = ""  # yoy / mom of a change, passed on to the next change ("同比增加110件,增幅5.85%")
     is_count: bool = True
@@ -256,6 +258,9 @@ def _make_value(
         if not quoted_name and any(str(w) in named for w in vocab.raw["agent_words"]):
             s = e  # the hotline itself: its figures are the bulletin's total
             hotline = True
+    refers = any(str(w) in text[head_start:head_end] for w in vocab.raw["demonstratives"])
+    if refers:
+        s = e  # "此类工单": the kind named earlier, resolved by the paragraph
     if s < e and text[s:e].endswith(tuple(vocab.raw["source_ends"])):
         s = e  # "宜春市热线中心转来的…工单": the source of the orders, not their subject
     if s < e and text[s] in vocab.raw["recipient_prefixes"]:
@@ -289,6 +294,7 @@ def _make_value(
         basis=change_basis,
         total=hotline and subject is None,
         subset=subset,
+        refers=refers,
         is_count=not pct and not thing and counted is None and m.group("score") is None and not scored,
     )
 

@@ -71,6 +71,9 @@ def prose_values(doc: Document, source: str, county: str, period: str) -> tuple[
             if topic is not None and (not v.subject_text or v.subject_text in vocab.channels):
                 v.subject_text = topic[0].norm.text[topic[1] : topic[2]]
                 v.unit_raw = topic[0].norm.printed(topic[1], topic[2])
+            if v.unclear:
+                findings.append(_unclear(v, norm, source, number))
+                continue
             rows.append(_row(v, norm, vocab, source, county, period, section, block.page, number, kinds))
         findings.extend(_stripped(norm, vocab, source, number))
     return rows, findings
@@ -166,3 +169,20 @@ def _stripped(norm: Normalized, vocab: Vocabulary, source: str, number: int) -> 
             }
         )
     return out
+
+
+def _unclear(v: Value, norm: Normalized, source: str, number: int) -> dict:
+    """A figure whose subject is a back-reference with nothing to refer to: reported, no row."""
+    return {
+        "source": source,
+        "check": "prose_subject_unclear",
+        "severity": "warning",
+        "table": "",
+        "row": number,
+        "column": "prose",
+        "unit_raw": "",
+        "metric": v.metric or "other",
+        "printed": norm.original_text(v.start, v.end).strip(),
+        "expected": "",
+        "message": "whose figure this is cannot be told from the text (a back-reference such as 此类): no value read",
+    }
