@@ -1,4 +1,4 @@
-"""Accuracy of the prose stage (extractor/prose.py) against the hand-written statistics of
+"""Accuracy of the prose stage (extractor/prose/) against the hand-written statistics of
 fixtures/expected/prose/<slug>.csv.
 
     .venv/bin/python bench/prose_accuracy.py [--formats text docx html] [--verbose] [--check]
