@@ -136,21 +136,44 @@ def infer_scaled_rules(table: Table, modes: Sequence[Mode] = MODES) -> list[Eval
     return chosen
 
 
+def _proportional_terms(table: Table, evaluation: Evaluation[ScaledRule], row: Row) -> tuple[Printed, Fraction, Fraction]:
+    """(best rate, its points, what this row's rate earns) of a proportional rule, from the
+    printed figures: the factor found by the sweep is an end of an interval (11.10 for
+    100% / 90% × 10), the best rate and its stated points are what the bulletin computed with.
+    Rows held at the cap are not the best rate: 90% earns the 10 points, not 100%."""
+    rule = evaluation.rule
+    rows = {r.key: r for r in table.rows}
+    score = row.get(rule.score)
+    fitting = [rows[k] for k, v in evaluation.verdicts.items() if v.status == "fit" and v.informative]
+    uncapped = [r for r in fitting if rule.cap is None or r.get(rule.score).exact < rule.cap] or fitting
+    best_row = max(uncapped, key=lambda r: r.get(rule.rate).exact)
+    top = best_row.get(rule.rate)
+    weight = rule.factor * top.exact
+    stated = [w for w in _weights(table, rule.score, rule.rate) if abs(w - weight) <= score.half]
+    w = stated[0] if stated else best_row.get(rule.score).exact  # the best unit's printed points
+    exact = row.get(rule.rate).exact / top.exact * w
+    if rule.cap is not None:
+        exact = min(exact, rule.cap)
+    return top, w, exact
+
+
 def _describe_scaled(table: Table, evaluation: Evaluation[ScaledRule], row: Row) -> str:
     rule = evaluation.rule
     rate = row.get(rule.rate)
     score = row.get(rule.score)
-    rows = {r.key: r for r in table.rows}
     if rule.form == "deduction":
         w = format_number(rule.factor, 2).rstrip("0").rstrip(".")
         return f"{w} × (1 − {rate.show()}) = {format_number(rule.factor * (100 - rate.exact) / 100, score.decimals)}"
-    fitting = [rows[k].get(rule.rate) for k, v in evaluation.verdicts.items() if v.status == "fit" and v.informative]
-    top = max(fitting, key=lambda p: p.exact)
-    weight = rule.factor * top.exact
-    stated = [w for w in _weights(table, rule.score, rule.rate) if abs(w - weight) <= score.half]
-    w = stated[0] if stated else weight
+    top, w, exact = _proportional_terms(table, evaluation, row)
     w_text = format_number(w, 0 if w == int(w) else score.decimals)
-    return f"{rate.show()} / {top.show()} × {w_text} = {format_number(rate.exact / top.exact * w, score.decimals)}"
+    capped = f", capped at {w_text}" if rule.cap is not None and exact == rule.cap else ""
+    return f"{rate.show()} / {top.show()} × {w_text} = {format_number(exact, score.decimals)}{capped}"
+
+
+def _expected_scaled(table: Table, evaluation: Evaluation[ScaledRule], row: Row) -> str:
+    if evaluation.rule.form != "proportional":
+        return evaluation.verdicts[row.key].expected
+    return format_number(_proportional_terms(table, evaluation, row)[2], row.get(evaluation.rule.score).decimals)
 
 
 def check_scaled(table: Table, modes: Sequence[Mode] = MODES) -> tuple[list[dict], list[Evaluation[ScaledRule]]]:
@@ -175,7 +198,7 @@ def check_scaled(table: Table, modes: Sequence[Mode] = MODES) -> tuple[list[dict
                     row=row,
                     column=table.column(rule.score),
                     printed=score.text,
-                    expected=evaluation.verdicts[key].expected,
+                    expected=_expected_scaled(table, evaluation, row),
                 )
             )
     return out, rules
