@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import SCORE_METRICS, Column, Kind, Row, Table, header_weight, is_count_metric
+from .model import SCORE_METRICS, Column, Kind, Row, Table, header_weight, is_count_metric, vocabulary
 from .rounding import Printed
 
 _RANKED = re.compile(r"(?:按\s*(?P<by>[^，,。)）（(]+?)\s*)?(?:排名|排序|名次)")
@@ -57,11 +57,45 @@ def _suspect(cell: Any) -> bool:
     return bool(getattr(cell, "low_confidence", False))
 
 
+def _subrow_markers() -> tuple[str, ...]:
+    return tuple(vocabulary().get("subrow_markers", ()))
+
+
+def _labels(lt: Any) -> list[str]:
+    """Each row's own name. The table stage names a row by its unit column; where that column
+    is a category repeated down the rows (乡镇, 县级部门, …) and a label column beside it
+    names each row (蓬莱镇, 其中：交警大队), the label is the row's name. Without this a
+    sub-row printed as 其中：… would pass for a peer of the rows it is part of."""
+    names = [str(getattr(r, "unit_raw", "") or "") for r in lt.rows]
+    label_cols = [c for c in getattr(lt, "columns", []) if getattr(c, "role", "") == "label"]
+    body = [n for r, n in zip(lt.rows, names, strict=True) if not getattr(r, "is_total", False)]
+    if len(label_cols) != 1 or len(body) < 4 or len(set(body)) * 2 > len(body):
+        return names
+    key = label_cols[0].key
+    out = []
+    for lrow, name in zip(lt.rows, names, strict=True):
+        printed = list(getattr(lrow, "printed", []) or [])
+        label = printed[key].strip() if isinstance(key, int) and 0 <= key < len(printed) else ""
+        out.append(label if label and not getattr(lrow, "is_total", False) else name)
+    return out
+
+
+def _sub_row(name: str) -> str | None:
+    """The name after a sub-row marker (其中：交警大队 → 交警大队), None for an ordinary row."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    for marker in _subrow_markers():
+        if text.startswith(marker) and len(text) > len(marker):
+            return text[len(marker) :].lstrip(":：、, ").strip() or None
+    return None
+
+
 def from_logical_table(lt: Any, source: str = "") -> Table:
     """A LogicalTable of the table stage as an audit Table (value columns only)."""
     columns: list[Column] = []
     value_columns = [c for c in lt.columns if getattr(c, "role", "value") in ("value", "shared")]
     rows: list[Row] = []
+    labels = _labels(lt)
+    last_peer = ""
     for index, lrow in enumerate(lt.rows):
         cells: dict = {}
         texts: dict = {}
@@ -75,15 +109,22 @@ def from_logical_table(lt: Any, source: str = "") -> Table:
                     texts[key] = cell.text.strip()
                 if _suspect(cell):
                     suspect.add(key)
+        unit = labels[index]
+        parent = getattr(lrow, "parent_unit", "") or ""
+        sub = _sub_row(unit)
+        if sub is not None and not parent and last_peer:
+            unit, parent = sub, last_peer  # 其中：交警大队 is part of the row above, not its peer
+        elif not parent:
+            last_peer = unit
         rows.append(
             Row(
                 key=index,
                 printed_row=lrow.row,
-                unit=lrow.unit_raw,
+                unit=unit,
                 cells=cells,
                 texts=texts,
                 is_total=bool(getattr(lrow, "is_total", False)),
-                parent=getattr(lrow, "parent_unit", "") or "",
+                parent=parent,
                 section=getattr(lrow, "section", "") or "",
                 damaged=bool(getattr(lrow, "damaged", False)),
                 suspect=frozenset(suspect),

@@ -20,6 +20,7 @@ from .model import CHANGE_METRICS, NUMERATOR_OF, RATE_METRICS, Column, Row, Tabl
 from .rounding import (
     CONVENTIONS,
     Convention,
+    Printed,
     describe_bases,
     fitting_conventions,
     format_number,
@@ -429,6 +430,21 @@ def _count_in(row: Row, key: Hashable, bases: Sequence[int]) -> bool:
     return any(n in run for run in bases.runs) if hasattr(bases, "runs") else n in bases
 
 
+MIN_GRIM_SUPPORT = 1.5  # passing rows' evidence (each at most 1) a guessed numerator needs
+
+
+def _grim_evidence(k: int, printed: Printed, complement: bool) -> float:
+    """How much a row passing the hidden-base test says for its numerator: 1 − the chance a
+    random rate would pass too. With k large many bases N give any printed rate (the run of
+    fitting N, 100·k·step/r², is wider than 1) and a pass says nothing."""
+    rate = float(100 - printed.approx if complement else printed.approx)
+    if rate <= 0:
+        return 0.0
+    step = 10.0**-printed.decimals
+    width = 100.0 * k * step / (rate * rate)
+    return max(0.0, 1.0 - width)
+
+
 def _grim_column(
     table: Table, column: Column, evaluation: Evaluation[RateRule] | None, conventions: Sequence[Convention], max_base: int
 ) -> list[dict]:
@@ -448,6 +464,7 @@ def _grim_column(
                 )
             )
         return out
+    tested: list[tuple[Row, int, object, str, Verdict | None]] = []
     for row in table.rows:
         printed = row.get(column.key)
         k_cell = row.get(numerator)
@@ -468,7 +485,17 @@ def _grim_column(
         tried = ""
         if verdict is not None and verdict.status == "miss" and evaluation is not None and evaluation.rule.numerator == numerator:
             tried = f"; {evaluation.rule.describe(table)}: {verdict.detail}"
-        what = f"({table.name(numerator)} {k})" if not complement else f"(N − {table.name(numerator)} {k})"
+        tested.append((row, k, bases, tried, verdict))
+    # Decided per column: the numerator is a guess (the count named like the rate, or the
+    # count left of a share). It is kept only when rows that could have failed the test pass
+    # it; a column whose rows mostly fail has another, unprinted numerator, not errors.
+    failing = [t for t in tested if not t[2]]
+    support = sum(_grim_evidence(t[1], t[0].get(column.key), complement) for t in tested if t[2] and t[1] > 0)
+    numerator_holds = support >= MIN_GRIM_SUPPORT and support >= 2 * len(failing)
+    what_of = table.name(numerator)
+    for row, k, bases, tried, verdict in tested:
+        printed = row.get(column.key)
+        what = f"({what_of} {k})" if not complement else f"(N − {what_of} {k})"
         if bases:
             out.append(
                 finding(
@@ -482,12 +509,26 @@ def _grim_column(
                     expected=f"base {describe_bases(bases)}",
                 )
             )
+        elif not numerator_holds:
+            out.append(
+                finding(
+                    "unverifiable_base",
+                    "info",
+                    f"no whole number N gives {k}/N = {printed.show()}, but {len(failing)} of the {len(tested)} rows of "
+                    f"{table.name(column.key)} fail this test with {what_of} as numerator: the column's numerator is not "
+                    "printed, so it cannot be checked",
+                    table=table,
+                    row=row,
+                    column=column,
+                    printed=printed.text,
+                )
+            )
         else:
             out.append(
                 finding(
                     "rate",
                     "error",
-                    f"no whole number N gives {k}/N = {printed.show()}{tried}",
+                    f"no whole number N gives {k}/N = {printed.show()}{tried} ({what_of} is the numerator the column's other rows fit)",
                     table=table,
                     row=row,
                     column=column,

@@ -35,6 +35,7 @@ class ScaledRule:
     form: str  # "proportional" (score = k·rate) or "deduction" (score = W·(1 − rate))
     factor: Fraction  # k per percent point, or W
     mode: Mode
+    cap: Fraction | None = None  # the points the score's header allows (提前率（10分） / 得分 ≤ 10)
 
 
 def _judge_scaled(rule: ScaledRule, row: Row) -> Verdict | None:
@@ -51,6 +52,11 @@ def _judge_scaled(rule: ScaledRule, row: Row) -> Verdict | None:
     else:
         interval = (rule.factor * (100 - r_hi) / 100, rule.factor * (100 - r_lo) / 100)
         exact = rule.factor * (100 - rate.exact) / 100
+    if rule.cap is not None:
+        # Assumption: a score never exceeds the points its header states; a unit whose rate
+        # would earn more than the cap (100% / 90% × 10 = 11.11) is given the cap.
+        interval = (min(interval[0], rule.cap), min(interval[1], rule.cap))
+        exact = min(exact, rule.cap)
     ok = overlaps(interval, s_bounds)
     shown = format_number(exact, score.decimals)
     return Verdict("fit" if ok else "miss", rate.value != 0, frozenset({rule.mode}), shown)
@@ -110,11 +116,13 @@ def infer_scaled_rules(table: Table, modes: Sequence[Mode] = MODES) -> list[Eval
         here = order.index(s_col.key)
         rates = [c for c in table.of_kind("percent") if c.metric not in CHANGE_METRICS and 0 < here - order.index(c.key) <= NEIGHBOURS]
         evaluations = []
+        caps = s_col.weights
+        cap = caps[0] if caps else None
         for r_col in rates:
             for mode in modes:
                 k = _best_factor(table.rows, s_col.key, r_col.key, mode)
                 if k is not None and k > 0:
-                    rule = ScaledRule(s_col.key, r_col.key, "proportional", k, mode)
+                    rule = ScaledRule(s_col.key, r_col.key, "proportional", k, mode, cap)
                     evaluations.append(evaluate(rule, table.rows, _judge_scaled))
                 maxima = [r.get(s_col.key).exact for r in table.rows if r.get(s_col.key) is not None and not r.damaged]
                 for w in {*_weights(table, s_col.key, r_col.key), *([max(maxima)] if maxima else [])}:
