@@ -1,25 +1,26 @@
-"""Speed and memory of `bulletin extract`, printed as figures; asserts nothing.
+"""Speed of `bulletin extract` against bare table extractors, whole processes alternated; asserts nothing.
 
-    .venv/bin/python bench/speed.py                 # everything (several minutes on 2 cores)
-    .venv/bin/python bench/speed.py --quick         # smaller corpus, camelot on 1/4 of the pages
-    .venv/bin/python bench/speed.py --profile       # also: where the time of one pipeline run goes
+    .venv/bin/python bench/speed.py                  # the issue-17 figures (a few minutes on 2 cores)
+    .venv/bin/python bench/speed.py --rounds 3       # more alternations (the best round of each is kept)
+    .venv/bin/python bench/speed.py --no-camelot --no-ocr
+    .venv/bin/python bench/speed.py --profile        # also: cProfile of one in-process run over the text PDFs
+    .venv/bin/python bench/speed.py --memory         # also: peak memory of a 1,000-file batch vs 10 files
 
-What it measures, all in one run on the same pages:
-  * in one process, warm: pages/s of our reader alone, of the pipeline without its audit stage,
-    of the whole pipeline (read, tables, values, units, audit), of pdfplumber `extract_tables()`
-    and of camelot lattice, as ratios;
-  * end to end, `bulletin extract` as a subprocess (start-up included): pages/s and peak memory
-    with 1..N workers, i.e. the speed-up;
-  * files/s on DOCX;
-  * peak memory of a 1,000-file batch against a 10-file batch (small text files).
+Every figure is a whole process (start-up, imports, dictionaries included), on the same inputs, the
+engines alternated round by round so a burst of load elsewhere hits all of them alike; the fastest
+round of each engine is kept. Inputs: the corpus's text PDFs (../shared/corpus/docs/*.pdf without
+the scans and the font-broken copy), copied twice; its DOCX, copied four times.
 
-Peak memory is sampled every 20 ms with psutil over the whole process tree: `tree` sums the
-RSS of the CLI and its workers (shared copy-on-write pages are counted once per process, so
-it overstates), `max` is the largest single process. Timings on a machine shared with other
-work are noisy: the load average is printed before and after; rerun when the machine is idle.
+  * text PDFs: `bulletin extract --workers 1` vs pdfplumber `page.extract_tables()` on every page
+    vs camelot lattice on every page: pages/s and ratios;
+  * DOCX: `bulletin extract` with default workers vs bare python-docx reading every table cell
+    (one process): files/s;
+  * start-up: `bulletin extract` of one small text file, and `import` of the CLI alone;
+  * OCR: bench/ocr_accuracy.py --dpi 200 (s/page and triple F1).
 
-Targets (reported, not asserted): pipeline ≥ 1.5× pdfplumber's pages/s and ≥ 3× camelot
-lattice; 1,000-file peak ≤ 1.2× the 10-file peak; near-linear speed-up on 2 cores."""
+Targets (issue 17; reported, not asserted): PDF ≥ 3× pdfplumber and ≥ 15× camelot; DOCX ≥ 50
+files/s and ≥ 1.5× python-docx; one-file run ≤ 0.5 s; OCR ≤ 3 s/page with F1 ≥ 0.97.
+The load average is printed before and after: the machine may be shared."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import psutil
@@ -139,137 +139,183 @@ def timed(fn, paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def in_process(pdfs: list[Path], n_pages: int, camelot_pages: int, profile: bool) -> dict[str, float]:
-    """Warm, single-process pages/s of each engine on the same pages."""
-    import pdfplumber
+CORPUS_DOCS = REPO.parent / "shared" / "corpus" / "docs"
 
+PLUMBER = """
+import sys, pdfplumber
+for path in sys.argv[1:]:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+"""
+
+CAMELOT = """
+import sys, warnings, camelot
+warnings.simplefilter("ignore")
+for path in sys.argv[1:]:
+    camelot.read_pdf(path, pages="all", flavor="lattice")
+"""
+
+PYDOCX = """
+import sys, docx
+for path in sys.argv[1:]:
+    d = docx.Document(path)
+    for t in d.tables:
+        for row in t.rows:
+            for cell in row.cells:
+                cell.text
+"""
+
+
+def run_proc(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def extract_cmd(inputs: Path, out: Path, workers: int | None) -> list[str]:
+    cmd = [str(BULLETIN), "extract", str(inputs), "-o", str(out), "--force"]
+    return cmd + (["--workers", str(workers)] if workers is not None else [])
+
+
+def alternate(engines: dict[str, list[str]], rounds: int) -> dict[str, float]:
+    """Best seconds of each command over ROUNDS rounds, the commands run in turn within a round."""
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, cmd in engines.items():
+            seconds = run_proc(cmd)
+            best[name] = min(best.get(name, seconds), seconds)
+    return best
+
+
+def text_pdfs() -> list[Path]:
+    return sorted(p for p in CORPUS_DOCS.glob("*.pdf") if not p.stem.endswith(("_scan", "_brokenfont")))
+
+
+def ocr_figures() -> str:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "ocr_accuracy.py"), "--dpi", "200"], capture_output=True, text=True, cwd=REPO
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(("200 dpi", "model load"))]
+    return "\n  ".join(lines) or proc.stderr[-2000:]
+
+
+def profile_pdfs(pdfs: list[Path]) -> None:
     from extractor.pipeline import process_file
-    from extractor.readers import read
 
-    def plumber(path: Path) -> None:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                page.extract_tables()
+    process_file(pdfs[0])
+    prof = cProfile.Profile()
+    prof.enable()
+    for path in pdfs:
+        process_file(path)
+    prof.disable()
+    text = io.StringIO()
+    pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(30)
+    print("\n## cProfile of process_file over the text PDFs, warm (cumulative)\n")
+    print("\n".join(line for line in text.getvalue().splitlines() if line.strip())[:8000])
 
-    def camelot_lattice(path: Path) -> None:
-        import camelot
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            camelot.read_pdf(str(path), pages="all", flavor="lattice")
-
-    process_file(pdfs[0])  # imports, dictionaries and caches loaded once, as in a long batch
-    plumber(pdfs[0])
-    import extractor.audit
-
-    def without_audit(path: Path) -> None:
-        real = extractor.audit.audit
-        extractor.audit.audit = lambda *args, **kwargs: []  # the pipeline imports it at call time
-        try:
-            process_file(path)
-        finally:
-            extractor.audit.audit = real
-
-    rates = {
-        "our reader only": n_pages / timed(read, pdfs),
-        "our pipeline without the audit stage": n_pages / timed(without_audit, pdfs),
-        "our pipeline (read → audit)": n_pages / timed(process_file, pdfs),
-        "pdfplumber extract_tables()": n_pages / timed(plumber, pdfs),
-    }
-    if camelot_pages:
-        subset, counted = [], 0
-        for path in pdfs:
-            if counted >= camelot_pages:
-                break
-            subset.append(path)
-            counted += pdf_pages(path)
-        camelot_lattice(subset[0])
-        rates["camelot lattice" + ("" if counted >= n_pages else f" ({counted} of the pages)")] = counted / timed(camelot_lattice, subset)
-    if profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        for path in pdfs[: len({p.name.split("-", 1)[1] for p in pdfs})]:  # one copy of each fixture
-            process_file(path)
-        prof.disable()
-        text = io.StringIO()
-        pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(25)
-        print("\n## cProfile of process_file, one copy of each PDF fixture (cumulative)\n")
-        print("\n".join(line for line in text.getvalue().splitlines() if line.strip())[:6000])
-    return rates
+def memory(root: Path, small: int, big: int, workers: int) -> None:
+    print(f"\n## peak memory: {big}-file batch vs {small}-file batch (small text files, {workers} workers)")
+    peaks = {}
+    for n in (small, big):
+        seconds, peak, _ = run_cli(tiny_text(root / f"text-{n}", n), root / f"out-text-{n}", workers)
+        peaks[n] = peak
+        print(
+            f"  {n:5} files: {seconds:6.1f} s  {n / seconds:6.1f} files/s  "
+            f"peak tree {peak.tree / MiB:6.0f} MiB, max process {peak.single / MiB:5.0f} MiB"
+        )
+    s, b = peaks[small], peaks[big]
+    print(f"  target: {big}-file peak ≤ 1.2× {small}-file peak → tree {b.tree / s.tree:.2f}×, max process {b.single / s.single:.2f}×")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=200, help="PDF pages in the corpus (fixtures replicated) [200]")
-    parser.add_argument("--docx-files", type=int, default=100, help="DOCX files for files/s [100]")
-    parser.add_argument("--big", type=int, default=1000, help="files in the large batch of the memory comparison [1000]")
-    parser.add_argument("--small", type=int, default=10, help="files in the small batch [10]")
-    parser.add_argument("--workers-max", type=int, default=os.cpu_count() or 1, help="scaling from 1 to this many workers [CPU count]")
-    parser.add_argument("--camelot-pages", type=int, default=None, help="pages given to camelot lattice [all]; 0 skips it")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of the pipeline on the PDF fixtures")
-    parser.add_argument("--quick", action="store_true", help="60 pages, 20 DOCX, 200 vs 10 files, camelot on 15 pages")
+    parser.add_argument("--rounds", type=int, default=2, help="alternations; the best round of each engine is kept [2]")
+    parser.add_argument("--copies", type=int, default=2, help="copies of each text PDF [2]")
+    parser.add_argument("--docx-copies", type=int, default=4, help="copies of each DOCX [4]")
+    parser.add_argument("--no-camelot", action="store_true", help="skip camelot (the slowest engine)")
+    parser.add_argument("--no-ocr", action="store_true", help="skip the OCR figure")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of the pipeline on the text PDFs")
+    parser.add_argument("--memory", action="store_true", help="also compare the peak memory of a 1,000-file and a 10-file batch")
     args = parser.parse_args()
-    if args.quick:
-        args.pages, args.docx_files, args.big = 60, 20, 200
-        args.camelot_pages = 15 if args.camelot_pages is None else args.camelot_pages
-    camelot_pages = args.pages if args.camelot_pages is None else args.camelot_pages
+    if not CORPUS_DOCS.is_dir():
+        sys.exit(f"no corpus at {CORPUS_DOCS}")
 
     print(f"# bench/speed.py  ({' '.join(sys.argv[1:]) or 'defaults'})")
     print(f"cores: {os.cpu_count()}; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     if os.getloadavg()[0] > 0.5:
-        print("NOTE: the machine is busy; timings are noisy. Rerun on an idle machine for figures to compare.")
-
+        print("NOTE: the machine is busy; absolute figures are noisy, the alternated ratios less so.")
+    py = sys.executable
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
         root = Path(tmp)
-        pdfs = replicate(sorted((BULLETINS / "pdf").glob("*.pdf")), root / "pdf", pages=args.pages)
+        sources = text_pdfs()
+        pdf_dir = root / "pdf"
+        pdfs = replicate(sources, pdf_dir, files=len(sources) * args.copies)
         n_pages = sum(pdf_pages(p) for p in pdfs)
-        print(f"corpus: {len(pdfs)} PDFs, {n_pages} pages (ruled fixtures replicated)\n")
-
-        print("## one process, warm: pages/s on the same pages")
-        rates = in_process(pdfs, n_pages, camelot_pages, args.profile)
-        ours = rates["our pipeline (read → audit)"]
-        for name, rate in rates.items():
-            print(f"  {name:38} {rate:8.2f} pages/s   pipeline / this = {ours / rate:5.2f}×")
-        plumber = rates["pdfplumber extract_tables()"]
-        camelot = next((r for n, r in rates.items() if n.startswith("camelot")), None)
-        reader = rates["our reader only"]
-        no_audit = rates["our pipeline without the audit stage"]
-        print(
-            f"  target: pipeline ≥ 1.5× pdfplumber → {ours / plumber:.2f}×; "
-            f"without the audit stage {no_audit / plumber:.2f}×; reader alone {reader / plumber:.2f}×"
-        )
-        if camelot:
-            print(f"  target: pipeline ≥ 3× camelot lattice → {ours / camelot:.2f}×")
-
-        print("\n## `bulletin extract` end to end (subprocess, start-up included)")
-        base = None
-        for workers in range(1, args.workers_max + 1):
-            seconds, peak, summary = run_cli(root / "pdf", root / f"out-pdf-{workers}", workers)
+        files = [str(p) for p in pdfs]
+        engines = {
+            "bulletin extract --workers 1": extract_cmd(pdf_dir, root / "out-pdf", 1),
+            "pdfplumber extract_tables()": [py, "-c", PLUMBER, *files],
+        }
+        if not args.no_camelot:
+            engines["camelot lattice"] = [py, "-c", CAMELOT, *files]
+        print(f"\n## text PDFs: {len(sources)} files × {args.copies} = {len(pdfs)} files, {n_pages} pages; best of {args.rounds} rounds")
+        best = alternate(engines, args.rounds)
+        ours = n_pages / best["bulletin extract --workers 1"]
+        for name, seconds in best.items():
             rate = n_pages / seconds
-            base = base or rate
-            print(
-                f"  PDF  workers={workers}: {seconds:6.1f} s  {rate:6.2f} pages/s  speed-up {rate / base:4.2f}×  "
-                f"peak tree {peak.tree / MiB:6.0f} MiB, max process {peak.single / MiB:5.0f} MiB"
-            )
-        print(f"  ({summary})")
+            print(f"  {name:30} {seconds:6.1f} s  {rate:7.2f} pages/s   ours / this = {ours / rate:5.2f}×")
+        plumber = n_pages / best["pdfplumber extract_tables()"]
+        line = f"  target ≥ 3× pdfplumber → {ours / plumber:.2f}×"
+        if "camelot lattice" in best:
+            line += f"; ≥ 15× camelot lattice → {ours / (n_pages / best['camelot lattice']):.2f}×"
+        print(line)
 
-        docx = replicate(sorted((BULLETINS / "docx").glob("*.docx")), root / "docx", files=args.docx_files)
-        for workers in sorted({1, args.workers_max}):
-            seconds, peak, _ = run_cli(root / "docx", root / f"out-docx-{workers}", workers)
-            print(f"  DOCX workers={workers}: {len(docx)} files in {seconds:6.1f} s  {len(docx) / seconds:6.2f} files/s")
+        docx_sources = sorted(CORPUS_DOCS.glob("*.docx"))
+        docx_dir = root / "docx"
+        docx = replicate(docx_sources, docx_dir, files=len(docx_sources) * args.docx_copies)
+        print(f"\n## DOCX: {len(docx_sources)} files × {args.docx_copies} = {len(docx)} files; best of {args.rounds} rounds")
+        best = alternate(
+            {
+                "bulletin extract (default workers)": extract_cmd(docx_dir, root / "out-docx", None),
+                "python-docx, every table cell": [py, "-c", PYDOCX, *map(str, docx)],
+            },
+            args.rounds,
+        )
+        ours = len(docx) / best["bulletin extract (default workers)"]
+        for name, seconds in best.items():
+            rate = len(docx) / seconds
+            print(f"  {name:36} {seconds:6.2f} s  {rate:7.2f} files/s   ours / this = {ours / rate:5.2f}×")
+        bare = len(docx) / best["python-docx, every table cell"]
+        print(f"  target ≥ 50 files/s → {ours:.1f}; ≥ 1.5× python-docx → {ours / bare:.2f}×")
 
-        print(f"\n## peak memory: {args.big}-file batch vs {args.small}-file batch (small text files, {args.workers_max} workers)")
-        peaks = {}
-        for n in (args.small, args.big):
-            seconds, peak, _ = run_cli(tiny_text(root / f"text-{n}", n), root / f"out-text-{n}", args.workers_max)
-            peaks[n] = peak
-            print(
-                f"  {n:5} files: {seconds:6.1f} s  {n / seconds:6.1f} files/s  "
-                f"peak tree {peak.tree / MiB:6.0f} MiB, max process {peak.single / MiB:5.0f} MiB"
-            )
-        small, big = peaks[args.small], peaks[args.big]
-        ratio_tree, ratio_single = big.tree / small.tree, big.single / small.single
-        print(f"  target: {args.big}-file peak ≤ 1.2× {args.small}-file peak → tree {ratio_tree:.2f}×, max process {ratio_single:.2f}×")
+        one = tiny_text(root / "one", 1)
+        print(f"\n## start-up: one small text file, whole process; best of {max(3, args.rounds)} rounds")
+        best = alternate(
+            {
+                "bulletin extract, one file": extract_cmd(one, root / "out-one", None),
+                "bulletin --version": [str(BULLETIN), "--version"],
+                "python -c pass": [py, "-c", "pass"],
+            },
+            max(3, args.rounds),
+        )
+        for name, seconds in best.items():
+            print(f"  {name:36} {seconds:6.2f} s")
+        print(f"  target ≤ 0.5 s → {best['bulletin extract, one file']:.2f} s")
+
+        if not args.no_ocr:
+            print("\n## OCR: bench/ocr_accuracy.py --dpi 200 (model load not counted per page)")
+            print("  " + ocr_figures())
+            print("  target ≤ 3 s/page with triple F1 ≥ 0.97")
+
+        if args.profile:
+            profile_pdfs(sources)
+        if args.memory:
+            memory(root, 10, 1000, os.cpu_count() or 1)
 
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

@@ -23,11 +23,15 @@ re-division may be missing (e.g. a 镇 turned into two 街道); callers must tre
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
+import os
+import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 # Levels, as returned by find_places: (province, city, county, matched_text, position).
 Place = tuple[str, str | None, str | None, str, int]
@@ -47,12 +51,57 @@ class _Entry:
 
 
 @cache
-def _load(detail: bool = False) -> dict:
+def _load() -> dict:
+    """The registry down to the township level (villages left out: nothing reads them).
+
+    Building it from jionlp's text file takes about a second, most of a one-file run; the
+    tree is therefore kept as a pickle in the user's cache folder, keyed by the data file's
+    size and time, and rebuilt when that changes. Without a writable cache it is built each run."""
+    source = _registry_file()
+    cached = _cache_path(source) if source is not None else None
+    if cached is not None and cached.exists():
+        with contextlib.suppress(Exception):  # a damaged or foreign cache file: rebuild it
+            return pickle.loads(cached.read_bytes())
     # jionlp prints a banner on stdout at import time; keep stdout clean for CSV output.
     with contextlib.redirect_stdout(io.StringIO()):
         import jionlp
 
-        return jionlp.china_location_loader(detail=detail)
+        tree = _to_townships(jionlp.china_location_loader(detail=True))
+    if cached is not None:
+        with contextlib.suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, cached)  # atomic: parallel workers never read half a file
+    return tree
+
+
+def _registry_file() -> Path | None:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    return path if path.exists() else None
+
+
+def _cache_path(source: Path) -> Path:
+    root = os.environ.get("BULLETIN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bulletin-extractor"
+    stat = source.stat()
+    return Path(root) / f"divisions-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+
+
+def _to_townships(tree: dict) -> dict:
+    """The registry with each township's villages dropped (a township node becomes {})."""
+
+    def level(node: dict, depth: int) -> dict:
+        out = {}
+        for key, value in node.items():
+            if isinstance(value, dict) and not key.startswith("_"):
+                value = level(value, depth + 1) if depth < 3 else {}
+            out[key] = value
+        return out
+
+    return level(tree, 0)
 
 
 def _aliases(node: dict) -> list[str]:
@@ -144,7 +193,7 @@ def county_info(name: str, province: str | None = None, city: str | None = None)
 def townships(province: str, city: str | None, county: str) -> set[str] | None:
     """Township-level names (镇, 乡, 街道, and the registry's other township-level bodies such as
     development zones) of one county; None when the registry does not know the county."""
-    prov = _load(True).get(province)
+    prov = _load().get(province)
     if prov is None:
         return None
     for city_name, city_node in _children(prov):
@@ -170,7 +219,7 @@ def _township_index() -> tuple[dict[tuple[str, str], frozenset[County]], int]:
     """(stem, kind) → the counties with a township of that name (西津, 街道) → {宁国市}; and the
     longest stem. Stems shorter than two characters are left out: too many words end like them."""
     found: dict[tuple[str, str], set[County]] = defaultdict(set)
-    for prov_name, prov in _load(True).items():
+    for prov_name, prov in _load().items():
         for city_name, city_node in _children(prov):
             city = _city_name(city_name)
             city = city if city != prov_name else None

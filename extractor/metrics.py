@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from .yamlfile import load_yaml
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 OTHER = "other"
@@ -43,7 +43,7 @@ def normalize_header(text: str) -> str:
 @cache
 def load_metrics(path: str | None = None) -> MetricVocab:
     """Read schemas/metrics.yaml (or another file of the same shape)."""
-    data = yaml.safe_load(Path(path or SCHEMAS_DIR / "metrics.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(Path(path or SCHEMAS_DIR / "metrics.yaml"))
     names: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
     labels: dict[str, str] = {}

@@ -15,9 +15,8 @@ from fractions import Fraction
 from functools import cache
 from typing import Literal
 
-import yaml
-
 from ..metrics import SCHEMAS_DIR
+from ..yamlfile import load_yaml
 from .rounding import Printed
 
 Kind = Literal["count", "percent", "score", "grade", "rank", "other"]
@@ -29,7 +28,7 @@ AUDIT_SCHEMA = SCHEMAS_DIR / "audit.yaml"
 @cache
 def vocabulary() -> dict:
     """schemas/audit.yaml: which metric ids are rates, counts, scores, changes, and how they relate."""
-    return yaml.safe_load(AUDIT_SCHEMA.read_text(encoding="utf-8"))
+    return load_yaml(AUDIT_SCHEMA)
 
 
 RATE_METRICS = frozenset(vocabulary()["rates"])

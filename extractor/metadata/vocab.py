@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from ..textnorm import normalize
+from ..yamlfile import load_yaml
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
 
@@ -56,7 +55,7 @@ def norm(text: str) -> str:
 
 @cache
 def load_vocab(path: str | None = None) -> Vocab:
-    data = yaml.safe_load(Path(path or SCHEMAS_DIR / "metadata.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(Path(path or SCHEMAS_DIR / "metadata.yaml"))
 
     def words(key: str) -> tuple[str, ...]:
         # normalised like the text they are matched against; longest first

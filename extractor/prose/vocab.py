@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
+from ..yamlfile import load_yaml
 
 PROSE_SCHEMA = Path(__file__).resolve().parent.parent.parent / "schemas" / "prose.yaml"
 
@@ -37,7 +37,7 @@ def _add(roles: dict[str, dict[str, str]], word: object, role: str, metric: str 
 
 @cache
 def vocabulary(path: Path = PROSE_SCHEMA) -> Vocabulary:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path)
     roles: dict[str, dict[str, str]] = {}
     for metric, words in raw["rate_words"].items():
         for w in words:

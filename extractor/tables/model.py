@@ -7,11 +7,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
 from ..metrics import SCHEMAS_DIR, normalize_header
 from ..model import BBox
 from ..numbers import Parsed
+from ..yamlfile import load_yaml
 
 TableKind = Literal["data", "info", "layout"]
 ColumnRole = Literal["unit", "subunit", "label", "index", "value", "shared"]
@@ -28,7 +27,7 @@ class TableVocab:
 @cache
 def load_vocab(path: str | None = None) -> TableVocab:
     """Read schemas/tables.yaml: total labels, unit/sub-unit header words, info-grid keys."""
-    data = yaml.safe_load(Path(path or SCHEMAS_DIR / "tables.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(Path(path or SCHEMAS_DIR / "tables.yaml"))
 
     def words(key: str) -> frozenset[str]:
         return frozenset(normalize_header(str(w)) for w in data.get(key) or [])

@@ -11,10 +11,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from ..contract import SCHEMAS_DIR
 from ..textnorm import normalize
+from ..yamlfile import load_yaml
 
 UNITS_YAML = SCHEMAS_DIR / "units.yaml"
 LOCAL_ALIASES = SCHEMAS_DIR / "units_local.csv"
@@ -134,7 +133,7 @@ def _longest_first(items: Iterable[str]) -> tuple[str, ...]:
 @cache
 def load_dictionary(path: str | Path = UNITS_YAML) -> Dictionary:
     """Read and check schemas/units.yaml. Raises ValueError on a duplicate name or an unknown kind."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = load_yaml(Path(path))
     units: dict[str, Unit] = {}
     index: dict[str, _Entry] = {}
 
