@@ -84,10 +84,13 @@ def _registry_file() -> Path | None:
     return path if path.exists() else None
 
 
+_CACHE_FORMAT = 1  # raise when _to_townships changes what the cached tree holds
+
+
 def _cache_path(source: Path) -> Path:
     root = os.environ.get("BULLETIN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bulletin-extractor"
     stat = source.stat()
-    return Path(root) / f"divisions-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+    return Path(root) / f"divisions-v{_CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
 
 
 def _to_townships(tree: dict) -> dict:
