@@ -73,7 +73,16 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_completes_without_duplicates(
     manifest = out / ".bulletin" / "manifest.jsonl"
     cmd = [str(BULLETIN), "extract", str(inputs), "-o", str(out), "--workers", "2"]
     # a new session: Ctrl-C in a terminal signals the whole process group, workers included
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # A test run started in the background inherits SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler: give the batch the terminal's default, as a user's shell would.
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if manifest.exists() and len(manifest.read_text(encoding="utf-8").splitlines()) >= 4:  # start + 3 files
