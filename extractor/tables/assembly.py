@@ -236,7 +236,8 @@ def _plain_rows(
     for row in rows:
         # the group printed on this row (a merged cell covers its members; blanks in text carry it down)
         own_group = ""
-        if group_col is not None and row.texts[group_col] and row.cells[group_col] is not (row.cells[unit_col] if unit_col is not None else None):
+        unit_cell = row.cells[unit_col] if unit_col is not None else None
+        if group_col is not None and row.texts[group_col] and row.cells[group_col] is not unit_cell:
             own_group = row.texts[group_col]
         group_fresh = bool(own_group) and not row.covered_from_above(group_col)  # type: ignore[arg-type]
         if own_group and not _is_total_label(own_group):
