@@ -61,6 +61,7 @@ def table_values(tables: list[LogicalTable], source: str, county: str = "", peri
                         "text": cell.text,
                         "bbox": " ".join(f"{x:.1f}" for x in cell.bbox) if cell.bbox else "",
                         "confidence": None if cell.confidence is None else round(cell.confidence, 3),
+                        "unit_group": row.unit_group,
                     }
                 )
                 doubt = ocr_doubt(cell.text, cell.confidence)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from ..metrics import OTHER, is_ignored_column, metric_for
 from ..numbers import parse_number
 from ..readers.textlayer import ocr_doubt
-from .labels import _label_columns, _pick_unit_column, _subunit_column, _twin_blocks
+from .labels import _label_columns, _pick_unit_column, _split_group_column, _subunit_column, _twin_blocks
 from .model import Column, ColumnRole, LogicalTable, TableCell, TableRow, load_vocab
 from .rows import _drop_repeated_headers, _join_split_rows, _repair_wrapped, _Row, _rows_of
 from .stitching import _Piece
@@ -130,6 +130,11 @@ def _assemble(pieces: list[_Piece], number: int) -> LogicalTable:
     unit_col = _pick_unit_column(labels, paths)
     sub_col = _subunit_column(rows, unit_col, labels, paths) if unit_col is not None else None
     twin = _twin_blocks(width, labels, paths)
+    group_col = None
+    if unit_col is not None and sub_col is None and not twin:
+        split = _split_group_column(rows, labels, paths, unit_col)
+        if split:
+            group_col, unit_col = split
     lt.unit_header = " / ".join(paths[unit_col]) if unit_col is not None and paths[unit_col] else ""
 
     roles: dict[int, ColumnRole] = {}
@@ -140,6 +145,8 @@ def _assemble(pieces: list[_Piece], number: int) -> LogicalTable:
             roles[c] = "unit"
         elif c == sub_col:
             roles[c] = "subunit"
+        elif c == group_col:
+            roles[c] = "group"
         elif c in labels:
             roles[c] = "label"
         else:
@@ -163,7 +170,7 @@ def _assemble(pieces: list[_Piece], number: int) -> LogicalTable:
     if twin:
         _twin_rows(lt, rows, twin, labels, width)
     else:
-        _plain_rows(lt, rows, width, unit_col, sub_col, labels, value_cols, profile)
+        _plain_rows(lt, rows, width, unit_col, sub_col, labels, value_cols, profile, group_col)
         if unit_col is not None and _looks_transposed(lt, paths, value_cols):
             _transpose(lt, paths, value_cols)
     return lt
@@ -220,11 +227,21 @@ def _plain_rows(
     labels: list[int],
     value_cols: list[int],
     profile: dict[int, Counter],
+    group_col: int | None = None,
 ) -> None:
     last_unit = ""
     parent = ""
     section = ""
+    group = ""
     for row in rows:
+        # the group printed on this row (a merged cell covers its members; blanks in text carry it down)
+        own_group = ""
+        unit_cell = row.cells[unit_col] if unit_col is not None else None
+        if group_col is not None and row.texts[group_col] and row.cells[group_col] is not unit_cell:
+            own_group = row.texts[group_col]
+        group_fresh = bool(own_group) and not row.covered_from_above(group_col)  # type: ignore[arg-type]
+        if own_group and not _is_total_label(own_group):
+            group = own_group
         printed = [t for t in row.texts if t] + row.extra
         label = row.texts[unit_col] if unit_col is not None else ""
         merged_label = unit_col is not None and row.covered_from_above(unit_col)
@@ -246,8 +263,14 @@ def _plain_rows(
             if strong or len(weak) >= 2 or (weak and blank):
                 cols = ", ".join(str(c + 1) for c in sorted(strong + weak + blank)[:8])
                 damaged_why = f"cells do not fit their columns (columns {cols})"
-        if _is_total_label(label):
+        if group_col is not None and not _is_total_label(own_group):
+            # a total row takes only a group printed on it; others take the group above too
+            out.unit_group = own_group if _is_total_label(label) else group
+        if _is_total_label(label) or (group_col is not None and not label and _is_total_label(own_group)):
             out.is_total = True
+            out.unit_raw = label or own_group
+        elif group_col is not None and not label and group_fresh and row.has_values():
+            out.unit_raw, out.unit_group = own_group, ""  # the group's own row (its subtotal)
         elif unit_col is not None and not label:
             sub = row.texts[sub_col] if sub_col is not None else ""
             other_text = any(row.texts[c] and not row.covered_from_above(c) for c in labels if c != unit_col)

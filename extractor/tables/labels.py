@@ -72,3 +72,50 @@ def _twin_blocks(width: int, labels: list[int], paths: list[tuple[str, ...]]) ->
             if all(b == blocks[0] for b in blocks) and blocks[0].count("L") == 1 and len(blocks[0]) > 1:
                 return prefix, period
     return None
+
+
+def _label_stats(rows: list[_Row], c: int) -> tuple[int, int, int]:
+    """(rows naming something, distinct names, printed cells) in column c, total rows left out.
+    A blank under a name counts as that name: a vertical merge printed as blanks in text."""
+    vocab = load_vocab()
+    named = printed = 0
+    names: set[str] = set()
+    last = ""
+    for row in rows:
+        text = row.texts[c]
+        if _norm(text).rstrip(":：") in vocab.total_labels:
+            continue
+        if text and not row.covered_from_above(c):
+            printed += 1
+        text = text or last
+        if text:
+            named += 1
+            names.add(_norm(text))
+            last = text
+    return named, len(names), printed
+
+
+def _split_group_column(rows: list[_Row], labels: list[int], paths: list[tuple[str, ...]], unit_col: int) -> tuple[int, int] | None:
+    """(group column, unit column) when two label columns stand side by side and the left one
+    holds a few groups repeated down the rows (类别: 乡镇（街道） merged or blank-filled over
+    its members) while the right one names a body on nearly every row (单位)."""
+    vocab = load_vocab()
+    for g in labels:
+        for u in labels:
+            if u <= g or unit_col not in (g, u):
+                continue
+            named_u, distinct_u, _ = _label_stats(rows, u)
+            named_g, distinct_g, _ = _label_stats(rows, g)
+            if named_u < 3 or distinct_u < 0.8 * named_u:
+                continue
+            if not distinct_g or distinct_g > max(2, named_u / 3) or distinct_g >= distinct_u:
+                continue
+            # the headers say the left column names the bodies and the right one does not (承办单位 | 工单内容)
+            g_leaf = _norm(paths[g][-1]) if paths[g] else ""
+            u_leaf = _norm(paths[u][-1]) if paths[u] else ""
+            if g_leaf in vocab.unit_headers and g_leaf not in vocab.group_headers and u_leaf not in vocab.unit_headers:
+                continue
+            if u_leaf in vocab.subunit_headers:
+                continue
+            return g, u
+    return None

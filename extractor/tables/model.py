@@ -13,7 +13,7 @@ from ..numbers import Parsed
 from ..yamlfile import load_yaml
 
 TableKind = Literal["data", "info", "layout"]
-ColumnRole = Literal["unit", "subunit", "label", "index", "value", "shared"]
+ColumnRole = Literal["unit", "subunit", "label", "index", "value", "shared", "group"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class TableVocab:
     unit_headers: frozenset[str]
     subunit_headers: frozenset[str]
     info_keys: frozenset[str]
+    group_headers: frozenset[str] = frozenset()
 
 
 @cache
@@ -32,7 +33,7 @@ def load_vocab(path: str | None = None) -> TableVocab:
     def words(key: str) -> frozenset[str]:
         return frozenset(normalize_header(str(w)) for w in data.get(key) or [])
 
-    return TableVocab(words("total_labels"), words("unit_headers"), words("subunit_headers"), words("info_keys"))
+    return TableVocab(words("total_labels"), words("unit_headers"), words("subunit_headers"), words("info_keys"), words("group_headers"))
 
 
 # --------------------------------------------------------------------------- output model
@@ -73,6 +74,7 @@ class TableRow:
     unit_raw: str
     cells: dict[int, TableCell] = field(default_factory=dict)  # Column.key → cell (value columns only)
     parent_unit: str = ""
+    unit_group: str = ""  # the group its unit is listed under (a merged 类别 column: 乡镇（街道）)
     is_total: bool = False
     inherited: bool = False  # unit name filled from the row above ("same as above" or a vertical merge)
     damaged: bool = False  # cells do not fit the header: values are not assigned to columns
