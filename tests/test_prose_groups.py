@@ -261,3 +261,13 @@ def test_status_after_a_count_passes_to_its_breakdown():
         ("县水务局", "", "overdue", 1),
         ("县电力公司", "", "overdue", 1),
     ]
+
+
+def test_a_breakdown_splits_the_count_right_before_its_marker():
+    rows = rows_of("本月热线中心共接到省级平台转办20件;接听群众来电900个,其中转办200件,办结150件;直办700件,直办率77.78%。")
+    assert quads(rows)[2:] == [
+        ("转办", "来电", "received", 200),
+        ("转办", "来电", "completed", 150),
+        ("直办", "来电", "received", 700),
+        ("直办", "来电", "share", 77.78),
+    ]

@@ -237,7 +237,9 @@ def _breakdown(v: Value, counts_before: list[Value], sent: _Sentence, state: dic
         if sent.opens_with_marker:
             parent = state.get("last_first_count")
         else:
-            parent = next((w for w in counts_before if w.num_start < sent.marker_at), None)
+            # the count right before the marker is the one split ("…转办13件;接听来电8947个,其中转办…")
+            before = [w for w in counts_before if w.num_start < sent.marker_at]
+            parent = before[-1] if before else None
     if v.postfix:  # "林皋镇2件尚未办结": a status of the last named count's orders
         named = [w for w in counts_before if w.subject_text and not w.postfix]
         parent = named[-1] if named else parent
