@@ -238,3 +238,36 @@ def test_stripped_numbers_warn_and_give_no_row():
     doc = Document(source="t", format="text", blocks=[Paragraph("本月共受理群众诉求件,同比增长%,办结率%。")])
     rows, findings = prose_values(doc, "t", "", "2024-05")
     assert rows == [] and {f["check"] for f in findings} == {"prose_number_missing"} and len(findings) == 3
+
+
+# --------------------------------------------------------------------------- 1-3. subject, subsets, status after a count
+
+
+def test_lone_order_noun_after_the_hotline_is_the_total_and_its_subset_named():
+    rows = rows_of("12345市民热线服务中心共受理群众来电(留言)5120件,其中转办1300件。")
+    assert quads(rows) == [("", "", "received", 5120), ("转办", "", "received", 1300)]
+
+
+def test_a_channels_transfer_stays_a_status_of_the_channel():
+    rows = rows_of("县长信箱:本月共收到各类信件40件,其中转办40件。")
+    assert quads(rows) == [("县长信箱", "", "received", 40), ("县长信箱", "", "other", 40)]
+
+
+def test_status_after_a_count_passes_to_its_breakdown():
+    rows = rows_of("5月份有8件逾期,其中东湖街道3件,县水务局及县电力公司各1件。")
+    assert quads(rows) == [
+        ("", "", "overdue", 8),
+        ("东湖街道", "", "overdue", 3),
+        ("县水务局", "", "overdue", 1),
+        ("县电力公司", "", "overdue", 1),
+    ]
+
+
+def test_a_breakdown_splits_the_count_right_before_its_marker():
+    rows = rows_of("本月热线中心共接到省级平台转办20件;接听群众来电900个,其中转办200件,办结150件;直办700件,直办率77.78%。")
+    assert quads(rows)[2:] == [
+        ("转办", "来电", "received", 200),
+        ("转办", "来电", "completed", 150),
+        ("直办", "来电", "received", 700),
+        ("直办", "来电", "share", 77.78),
+    ]

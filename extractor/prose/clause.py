@@ -147,14 +147,21 @@ def _read_paragraph(norm: Normalized, vocab: Vocabulary, state: dict) -> list[Va
     subsets = {str(w) for w in vocab.raw["subset_words"]}
     for si, sent in enumerate(sentences):
         in_sentence = [v for v in values if v.sentence == si]
-        for k, v in enumerate(in_sentence[:-1]):
-            # "其中转办2274件,办结1715件,办结率75.42%": a subset of orders whose own figures follow
+        for k, v in enumerate(in_sentence):
+            # "其中转办2274件,办结1715件,办结率75.42%": a subset of orders whose own figures follow;
+            # alone at its sentence's end ("其中转办2544件。") it is still that subset's count
             word = text[v.column[0] : v.column[1]] if v.column else ""
-            follower = in_sentence[k + 1]
-            sibling = follower.metric in ("", "other")  # "转办19件、直接办结答复2件": two subsets side by side
+            follower = in_sentence[k + 1] if k + 1 < len(in_sentence) else None
             lead = text[v.start : v.column[0]].strip("(:") if v.column else "?"
             opens = not lead or lead in vocab.raw["breakdown_markers"]  # "其中转办…", not "共转办…"
-            if v.subject is None and word in subsets and opens and follower.subject is None and not follower.postfix and not sibling:
+            if follower is None:
+                # only "其中转办…" splitting the bulletin's total; a channel's 转办 ("州长信箱:…其中
+                # 转办73件") is a status of that channel's orders
+                fits = bool(lead) and k > 0 and in_sentence[0].subject is None and not sent.topic
+            else:
+                sibling = follower.metric in ("", "other")  # "转办19件、直接办结答复2件": two subsets side by side
+                fits = follower.subject is None and not follower.postfix and not sibling
+            if v.subject is None and word in subsets and opens and fits:
                 v.subject, v.metric = v.column, "received"
         for k, v in enumerate(in_sentence):
             same = in_sentence[:k]
@@ -230,7 +237,9 @@ def _breakdown(v: Value, counts_before: list[Value], sent: _Sentence, state: dic
         if sent.opens_with_marker:
             parent = state.get("last_first_count")
         else:
-            parent = next((w for w in counts_before if w.num_start < sent.marker_at), None)
+            # the count right before the marker is the one split ("…转办13件;接听来电8947个,其中转办…")
+            before = [w for w in counts_before if w.num_start < sent.marker_at]
+            parent = before[-1] if before else None
     if v.postfix:  # "林皋镇2件尚未办结": a status of the last named count's orders
         named = [w for w in counts_before if w.subject_text and not w.postfix]
         parent = named[-1] if named else parent

@@ -258,6 +258,13 @@ def _make_value(
         if not quoted_name and any(str(w) in named for w in vocab.raw["agent_words"]):
             s = e  # the hotline itself: its figures are the bulletin's total
             hotline = True
+    elif s < e and verbs and re.sub(r"\(.*?\)$", "", text[s:e]) in vocab.raw["order_nouns"]:
+        # "12345热线中心共受理群众来电(留言)9230件": the hotline's orders, named by a lone order
+        # noun, are the bulletin's total (a channel needs a name of its own: 市长信箱来信)
+        lead = max((t.end for t in toks if "marker" in t.roles and t.end <= verbs[0].start), default=head_start)
+        if any(str(w) in text[lead : verbs[0].start] for w in vocab.raw["agent_words"]):
+            s = e
+            hotline = True
     refers = any(str(w) in text[head_start:head_end] for w in vocab.raw["demonstratives"])
     if refers:
         s = e  # "此类工单": the kind named earlier, resolved by the paragraph
