@@ -70,3 +70,26 @@ def test_every_method_the_resolver_emits_is_documented_in_the_datapackage():
     desc = next(f for f in units["schema"]["fields"] if f["name"] == "method")["description"]
     for method in [*SCORES, "aggregate", "label", "unresolved"]:
         assert f"{method} (" in desc, method
+
+
+# 潍坊市's counties (a city bulletin ranks them as rows); written for the test
+WEIFANG = Resolver(["山东省", "潍坊市"])
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [("临朐县", "临朐县"), ("臨朐縣", "临朐县"), ("寿光市", "寿光市"), ("坊子区政府", "坊子区"), ("昌乐县人民政府", "昌乐县")],
+)
+def test_a_county_in_a_city_bulletin_is_the_county_by_its_registry_name(printed, canonical):
+    r = WEIFANG.resolve(printed)
+    assert (r.unit, r.unit_kind) == (canonical, "county")
+
+
+@pytest.mark.parametrize("printed", ["县人民政府", "山区", "某某县"])
+def test_a_county_word_the_registry_does_not_know_is_not_a_county(printed):
+    assert WEIFANG.resolve(printed).unit_kind != "county"
+
+
+def test_the_short_street_office_is_the_street():
+    r = LINQU.resolve("城关街办")
+    assert (r.unit, r.unit_kind) == ("城关街道", "street")
