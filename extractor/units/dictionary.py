@@ -18,7 +18,7 @@ from ..yamlfile import load_yaml
 UNITS_YAML = SCHEMAS_DIR / "units.yaml"
 LOCAL_ALIASES = SCHEMAS_DIR / "units_local.csv"
 
-KINDS = ("department", "township", "street", "enterprise", "public_institution", "development_zone", "other")
+KINDS = ("department", "township", "street", "enterprise", "public_institution", "development_zone", "county", "other")
 
 # ---------------------------------------------------------------------------------------------
 # folding

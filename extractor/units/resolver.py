@@ -308,7 +308,7 @@ class Resolver:
             x = y
         name = self._township_name(x)
         if name is None:
-            return self._bare_township(x)
+            return self._county(x) or self._bare_township(x)
         canonical, kind = name
         if self.townships is None:
             return self._result(canonical, "township", kind=kind, note="suffix only: no division list for this county")
@@ -333,6 +333,17 @@ class Resolver:
             if x.endswith(ending) and len(x) - len(ending) >= self.d.min_core_chars:
                 return (x, "township") if x not in self.d.aggregates else None
         return None
+
+    def _county(self, x: str) -> Resolution | None:
+        """A county-level division printed as a row of a city's bulletin (东海县, 杜集区政府): its
+        own full name, only when the division registry knows it and places it in one city."""
+        for word in self.d.government_words:
+            if x.endswith(word) and len(x) > len(word):
+                x = x[: -len(word)]
+                break
+        if len(x) < 2 or x[-1] not in "县区市旗" or not enclosing_places(x):
+            return None
+        return self._result(x, "township", kind="county", note="a county-level division in the registry")
 
     def _split_township(self, name: str) -> tuple[str, str]:
         for ending in (*[c for _, c in self.d.street_endings], *self.d.township_endings):
