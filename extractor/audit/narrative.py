@@ -257,7 +257,7 @@ def check_shares(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
                 )
             continue
         for item in missed:
-            out.extend(_grim(item.count, item.share, stated, max_base))
+            out.extend(_grim(item.count, item.share, stated, max_base, context=stats))
     return out
 
 
@@ -288,7 +288,15 @@ def _not_largest_remainder(plist: ShareList, stated: Stat, missed: list[ShareIte
     return [i for i in missed if id(i) not in explained]
 
 
-def _grim(count: Stat, rate: Stat, stated: Stat | None, max_base: int, complement: bool = False, beside: bool = False) -> list[dict]:
+def _grim(
+    count: Stat,
+    rate: Stat,
+    stated: Stat | None,
+    max_base: int,
+    complement: bool = False,
+    beside: bool = False,
+    context: Iterable[Stat] = (),
+) -> list[dict]:
     """The hidden-base test of one printed rate. `beside`: the rate is printed in the sentence
     of its numerator and a total it misses (办结1612件，办结率98.8% after 受理1615件): a hidden
     base is possible (应办结 is rarely printed), so a warning, not an error."""
@@ -321,7 +329,48 @@ def _grim(count: Stat, rate: Stat, stated: Stat | None, max_base: int, complemen
                 expected=f"base {describe_bases(bases)}",
             )
         ]
+    other = _other_reading(count, rate, list(context))
+    if other:
+        # Pairing this count with this rate is an assumption the sentence may not support:
+        # a rate of a group, or of a larger numerator, is no error.
+        return [_finding("unverifiable_base", "info", f"{rate.printed.show()} is not a rate of {k} alone: {other}", rate)]
     return [_finding("rate", "error", f"no whole number N gives {k}/N = {rate.printed.show()}{tried}", rate)]
+
+
+def _other_reading(count: Stat, rate: Stat, context: list[Stat]) -> str:
+    """Another printed reading of the rate in its paragraph, if any: the share of the run of
+    counts listed before it (A 172件、B 80件、C 50件，占总量的59.68% is 302/506), or a rate of a
+    sibling part plus the count over the whole they split (当场答复5113 + 转办2114 = 7227,
+    办结1898 of 转办, 办结率 (5113 + 1898)/7227 = 97.01%)."""
+    k = count.count
+    same = [s for s in context if s.paragraph == count.paragraph and s.count is not None and is_count_metric(s.metric)]
+    wholes = [s for s in same if s.metric in TOTAL_METRICS and s.count and k is not None and s.count > k]
+    if k is None or not wholes:
+        return ""
+    # The run: counts printed just before the rate's count, with no share or rate between them.
+    run = [count]
+    before = sorted((s for s in context if s.paragraph == count.paragraph and s.index < count.index), key=lambda s: -s.index)
+    for s in before:
+        if s.count is None or not is_count_metric(s.metric) or s.metric != count.metric:
+            break
+        run.append(s)
+        part = sum(r.count or 0 for r in run)
+        for w in wholes:
+            if w.count >= part and fits(rate.printed, ratio_percent(part, w.count)):
+                terms = " + ".join(str(r.count) for r in reversed(run))
+                return f"the {len(run)} counts listed together, {terms} = {part}, over {w.count} give it"
+    # A sibling part: W = A + B printed, the count is of B, the rate is (A + k)/W.
+    for whole in wholes:
+        for b in same:
+            if b.unit != count.unit or b.metric != "received" or b is whole or (b.count or 0) < k:
+                continue
+            for a in same:
+                if a in (b, whole) or a.unit == b.unit or (a.count or 0) + (b.count or 0) != whole.count:
+                    continue
+                if fits(rate.printed, ratio_percent(a.count + k, whole.count)):
+                    shown = format_number(ratio_percent(a.count + k, whole.count), rate.printed.decimals, True)
+                    return f"{a.unit} {a.count} + {b.unit} {b.count} = {whole.count}, and ({a.count} + {k})/{whole.count} = {shown}"
+    return ""
 
 
 # --------------------------------------------------------------------------- parts and wholes
@@ -432,7 +481,7 @@ def check_prose_rates(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
             if not denominators:
                 continue  # nothing printed to divide by: the prose says too little to test
             nearest = max((d for d in denominators if d.index < stat.index), key=lambda s: s.index, default=denominators[0])
-            out.extend(_grim(numerator, stat, nearest, max_base, beside=True))
+            out.extend(_grim(numerator, stat, nearest, max_base, beside=True, context=stats))
     return out
 
 

@@ -1,0 +1,63 @@
+"""Prose checks of the audit on sentences written for the test (values.csv rows typed in).
+
+The arithmetic of every expected verdict is in the comments."""
+
+from __future__ import annotations
+
+from extractor.audit.narrative import check_prose
+
+
+def v(unit: str, metric: str, value: float | int, text: str, parent: str = "", row: int = 1) -> dict:
+    return {"table": "", "row": row, "unit_raw": unit, "parent_unit": parent, "metric": metric, "value": value, "text": text}
+
+
+def by_severity(findings: list[dict], severity: str) -> list[dict]:
+    return [f for f in findings if f["severity"] == severity]
+
+
+def group_share(printed: str) -> list[dict]:
+    # 本月受理100件。前三位：甲类30件、乙类20件、丙类10件，占总量的<printed>。
+    return [
+        v("", "received", 100, "受理100件"),
+        v("甲类", "received", 30, "甲类30件"),
+        v("乙类", "received", 20, "乙类20件"),
+        v("丙类", "received", 10, "丙类10件"),
+        v("丙类", "share", float(printed.rstrip("%")), f"占总量的{printed}"),
+    ]
+
+
+def test_a_share_of_the_three_counts_listed_together_is_not_an_error_of_the_last():
+    # 10/N = 60.00% has no whole N (10/16 = 62.50%, 10/17 = 58.82%), but 30 + 20 + 10 = 60 and 60/100 = 60.00%.
+    found = check_prose(group_share("60.00%"))
+    assert not by_severity(found, "error")
+    assert any("30 + 20 + 10 = 60, over 100" in f["message"] for f in by_severity(found, "info"))
+
+
+def test_a_share_no_group_and_no_base_explains_stays_an_error():
+    # 61.00%: 10/16 = 62.50%, 10/17 = 58.82%; the groups give 10, 30, 60 of 100 = 10/30/60%: none is 61.00%.
+    found = by_severity(check_prose(group_share("61.00%")), "error")
+    assert [f["unit_raw"] for f in found] == ["丙类"]
+
+
+def sibling(printed: str) -> list[dict]:
+    # 受理100件，当场答复60件，转办40件，办结30件，办结率<printed>。
+    return [
+        v("", "received", 100, "受理100件"),
+        v("当场答复", "received", 60, "当场答复60件"),
+        v("转办", "received", 40, "转办40件"),
+        v("转办", "completed", 30, "办结30件"),
+        v("转办", "completion_rate", float(printed.rstrip("%")), f"办结率{printed}"),
+    ]
+
+
+def test_a_rate_of_a_sibling_part_plus_the_count_is_not_an_error():
+    # 30/N = 90.00% has no whole N (30/33 = 90.91%, 30/34 = 88.24%); 60 + 40 = 100 and (60 + 30)/100 = 90.00%.
+    found = check_prose(sibling("90.00%"))
+    assert not by_severity(found, "error")
+    assert any("(60 + 30)/100 = 90.00%" in f["message"] for f in found)
+
+
+def test_a_rate_no_reading_explains_is_an_error():
+    # 91.50%: 30/32 = 93.75%, 30/33 = 90.91%; (60 + 30)/100 = 90.00%: no reading gives it.
+    found = by_severity(check_prose(sibling("91.50%")), "error")
+    assert [(f["check"], f["unit_raw"]) for f in found] == [("rate", "转办")]
