@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .model import CHANGE_METRICS, NUMERATOR_OF, RATE_METRICS, SATISFACTION_PARTITION, TOTAL_METRICS, is_count_metric
+from .model import CHANGE_METRICS, NUMERATOR_OF, RATE_METRICS, SATISFACTION_PARTITION, TOTAL_METRICS, is_count_metric, vocabulary
 from .rounding import Printed, describe_bases, fits, format_number, implied_bases, largest_remainder, ratio_percent
 from .rules import MIN_FITS, MIN_SHARE
 
@@ -546,6 +546,89 @@ def check_prose_against_tables(stats: list[Stat], values: Iterable[dict]) -> lis
     return out
 
 
+# --------------------------------------------------------------------------- lists and changes
+
+CATCH_ALL = tuple(vocabulary()["catch_all"])
+_FALL = ("减", "降", "少")
+
+
+def check_list_totals(stats: list[Stat]) -> list[dict]:
+    """A list of counts with shares that ends in a catch-all item (其他咨询4件) is meant to cover
+    its total: its counts should add up to the total its shares are of. A warning, since a
+    bulletin may leave an item out."""
+    out: list[dict] = []
+    for plist in share_lists(stats):
+        items = [i for i in plist.items if i.count.count is not None]
+        other = next((i for i in items if i.count.unit.startswith(CATCH_ALL)), None)
+        if other is None or len(items) < 3:
+            continue
+        stated = next((b for b in _bases_for(plist, stats) if b.count), None)
+        if stated is None or not _established(plist, stated):
+            continue
+        s = sum(i.count.count or 0 for i in items)
+        if s == stated.count:
+            continue
+        out.append(
+            _finding(
+                "list_sum",
+                "warning",
+                f"the {len(items)} items of the list (ending in {other.count.unit}) add up to {s}, "
+                f"the total their shares are of is {stated.count} (difference {s - stated.count:+d})",
+                other.count,
+                expected=str(stated.count),
+            )
+        )
+    return out
+
+
+def check_changes(stats: list[Stat]) -> list[dict]:
+    """A fall of more than 100% of a count is impossible; an absolute change printed with its
+    percent (同比增加110件，增幅5.85% of 1628件) must agree: N/(C − N) is the percent."""
+    out: list[dict] = []
+    for stat in stats:
+        if stat.metric not in CHANGE_METRICS or not stat.printed.percent or "百分点" in stat.text:
+            continue
+        if stat.printed.value < -100:
+            out.append(
+                _finding(
+                    "impossible_change",
+                    "error",
+                    f"a fall of {stat.printed.show().lstrip('-')} is impossible: a count cannot fall by more than 100% "
+                    "(last period would be negative)",
+                    stat,
+                    expected="≥ -100%",
+                )
+            )
+            continue
+        # The absolute change printed just before the percent, and the count just before it.
+        prev = [s for s in stats if s.paragraph == stat.paragraph and s.index in (stat.index - 1, stat.index - 2)]
+        change = next((s for s in prev if s.index == stat.index - 1 and s.metric == "other" and s.printed.is_integer), None)
+        count = next((s for s in prev if s.index == stat.index - 2 and s.metric in TOTAL_METRICS and s.count), None)
+        if change is None or count is None or change.unit != count.unit or change.unit != stat.unit:
+            continue
+        n = int(change.printed.value)
+        if n > 0 and any(w in change.text for w in _FALL):
+            n = -n
+        last = count.count - n
+        if last <= 0 or (n > 0) != (stat.printed.value > 0):
+            continue
+        exact = ratio_percent(n, last)
+        if fits(stat.printed, exact):
+            continue
+        shown = format_number(exact, stat.printed.decimals, True)
+        out.append(
+            _finding(
+                "change",
+                "error",
+                f"{count.count} with a change of {n:+d} means last period {last}, "
+                f"and {n:+d}/{last} = {shown}; printed {stat.printed.show()}",
+                stat,
+                expected=shown,
+            )
+        )
+    return out
+
+
 def check_prose(values: list[dict], max_base: int = 100_000) -> list[dict]:
     stats = prose_stats(values)
     if not stats:
@@ -557,4 +640,6 @@ def check_prose(values: list[dict], max_base: int = 100_000) -> list[dict]:
         *check_prose_rates(stats, max_base),
         *check_completed_received(stats),
         *check_prose_against_tables(stats, values),
+        *check_list_totals(stats),
+        *check_changes(stats),
     ]
