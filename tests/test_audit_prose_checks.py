@@ -61,3 +61,66 @@ def test_a_rate_no_reading_explains_is_an_error():
     # 91.50%: 30/32 = 93.75%, 30/33 = 90.91%; (60 + 30)/100 = 90.00%: no reading gives it.
     found = by_severity(check_prose(sibling("91.50%")), "error")
     assert [(f["check"], f["unit_raw"]) for f in found] == [("rate", "转办")]
+
+
+def change(printed: str, word: str = "增加", n: int = 20) -> list[dict]:
+    # 受理200件，同比<word><n>件，增幅<printed>。
+    signed = -n if word == "减少" else n
+    return [
+        v("", "received", 200, "受理200件"),
+        v("", "other", signed, f"同比{word}{n}件"),
+        v("", "yoy", float(printed.rstrip("%")), f"增幅{printed}"),
+    ]
+
+
+def test_an_absolute_change_that_agrees_with_its_percent_passes():
+    # last year 200 − 20 = 180, and 20/180 = 11.11%.
+    assert not check_prose(change("11.11%"))
+
+
+def test_an_absolute_change_that_contradicts_its_percent_is_an_error():
+    # 20/180 = 11.11%, printed 12.00%.
+    found = by_severity(check_prose(change("12.00%")), "error")
+    assert [f["check"] for f in found] == ["change"]
+    assert "last period 180" in found[0]["message"] and "+20/180 = 11.11%" in found[0]["message"]
+
+
+def test_a_fall_agrees_with_its_percent():
+    # 减少20件: last year 220, and −20/220 = −9.09%.
+    assert not check_prose(change("-9.09%", "减少"))
+
+
+def test_a_count_that_falls_by_more_than_100_percent_is_an_error():
+    values = [v("", "received", 50, "受理50件"), v("其他类", "received", 3, "其他类3件"), v("其他类", "yoy", -120.0, "同比减幅120%")]
+    found = by_severity(check_prose(values), "error")
+    assert [(f["check"], f["unit_raw"]) for f in found] == [("impossible_change", "其他类")]
+
+
+def test_a_fall_within_100_percent_is_not_impossible():
+    values = [v("", "received", 50, "受理50件"), v("其他类", "received", 3, "其他类3件"), v("其他类", "yoy", -40.0, "同比减幅40%")]
+    assert not [f for f in check_prose(values) if f["check"] == "impossible_change"]
+
+
+def listed(other: int) -> list[dict]:
+    # 受理100件：甲类50件占50.00%，乙类30件占30.00%，其他类<other>件占<other>.00%。
+    return [
+        v("", "received", 100, "受理100件"),
+        v("甲类", "received", 50, "甲类50件"),
+        v("甲类", "share", 50.0, "占50.00%"),
+        v("乙类", "received", 30, "乙类30件"),
+        v("乙类", "share", 30.0, "占30.00%"),
+        v("其他类", "received", other, f"其他类{other}件"),
+        v("其他类", "share", float(other), f"占{other}.00%"),
+    ]
+
+
+def test_a_list_with_a_catch_all_item_that_misses_its_total_is_a_warning():
+    # 50 + 30 + 15 = 95, the shares are of 100.
+    found = [f for f in check_prose(listed(15)) if f["check"] == "list_sum"]
+    assert [(f["severity"], f["expected"]) for f in found] == [("warning", "100")]
+    assert "add up to 95" in found[0]["message"]
+
+
+def test_a_list_with_a_catch_all_item_that_covers_its_total_passes():
+    # 50 + 30 + 20 = 100.
+    assert not check_prose(listed(20))
