@@ -124,3 +124,49 @@ def test_a_list_with_a_catch_all_item_that_misses_its_total_is_a_warning():
 def test_a_list_with_a_catch_all_item_that_covers_its_total_passes():
     # 50 + 30 + 20 = 100.
     assert not check_prose(listed(20))
+
+
+def named(count_text: str, k: int, printed: str) -> list[dict]:
+    # 受理2000件。<count_text>，快速办结率为<printed>。
+    return [
+        v("", "received", 2000, "受理2000件"),
+        v("", "other", k, count_text),
+        v("", "early_rate", float(printed.rstrip("%")), f"快速办结率为{printed}"),
+    ]
+
+
+def test_a_rate_named_after_the_count_before_it_that_no_base_gives_is_an_error():
+    # 1500/N = 86.69%: 1500/1730 = 86.71%, 1500/1731 = 86.66%: no whole N.
+    found = by_severity(check_prose(named("快速办结工单1500件", 1500, "86.69%")), "error")
+    assert [f["check"] for f in found] == ["rate"] and "1500/N = 86.69%" in found[0]["message"]
+
+
+def test_a_rate_named_after_the_count_that_a_base_gives_passes():
+    # 1500/1730 = 86.71%.
+    assert not by_severity(check_prose(named("快速办结工单1500件", 1500, "86.71%")), "error")
+
+
+def test_a_negated_count_is_not_the_numerator_of_the_rate():
+    # 未快速办结3件 is not the 快速办结 count: no pairing, no test (3/N = 86.69% has no N).
+    assert not by_severity(check_prose(named("未快速办结3件", 3, "86.69%")), "error")
+
+
+def in_progress(pending: int) -> list[dict]:
+    # 受理有效诉求500件，办结480件，办理中<pending>件。
+    return [
+        v("有效诉求", "received", 500, "有效诉求500件"),
+        v("", "completed", 480, "办结480件"),
+        v("", "other", pending, f"办理中{pending}件"),
+    ]
+
+
+def test_completed_and_in_progress_that_exceed_what_they_split_is_a_warning():
+    # 480 + 21 = 501 > 500.
+    found = [f for f in check_prose(in_progress(21)) if f["check"] == "parts_exceed"]
+    assert [(f["severity"], f["expected"]) for f in found] == [("warning", "≤ 500")]
+    assert "= 501" in found[0]["message"]
+
+
+def test_completed_and_in_progress_within_their_whole_pass():
+    # 480 + 20 = 500.
+    assert not [f for f in check_prose(in_progress(20)) if f["check"] == "parts_exceed"]

@@ -629,6 +629,70 @@ def check_changes(stats: list[Stat]) -> list[dict]:
     return out
 
 
+IN_PROGRESS = tuple(vocabulary()["in_progress"])
+_NEGATION = ("未", "不", "超", "非")
+_RATE_WORD = re.compile(r"([\u4e00-\u9fff]{2,})率")
+
+
+def check_named_rates(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
+    """A rate whose name is a count printed just before it (快速办结工单1742件 … 快速办结率为86.69%)
+    is that count over some base: the GRIM test, when the metrics did not pair them."""
+    out: list[dict] = []
+    for stat in stats:
+        if (
+            stat.metric not in RATE_METRICS
+            or stat.metric in NUMERATOR_OF
+            and any(s.metric == NUMERATOR_OF[stat.metric] and s.paragraph == stat.paragraph for s in stats)
+        ):
+            continue
+        m = _RATE_WORD.search(unicodedata.normalize("NFKC", stat.text))
+        if not m:
+            continue
+        word = m.group(1)
+        for cut in range(len(word) - 1):  # 快速办结率为 → 快速办结; strip lead words (本月…)
+            if any(word[cut:] in s.text for s in stats if s is not stat):
+                word = word[cut:]
+                break
+        # The count printed just before the rate (changes between them aside), its name
+        # ending in the rate's name: 快速办结工单1742件 for 快速办结率, not 未按期办结3件.
+        before = [s for s in stats if s.paragraph == stat.paragraph and s.index < stat.index and s.metric not in CHANGE_METRICS]
+        if not before or len(word) < 3:
+            continue
+        count = max(before, key=lambda s: s.index)
+        at = count.text.find(word)
+        if not count.count or at < 0 or count.metric in RATE_METRICS or "%" in count.text or count.text[:at].endswith(_NEGATION):
+            continue
+        out.extend(_grim(count, stat, None, max_base, beside=False, context=stats))
+    return [f for f in out if f["severity"] == "error"]
+
+
+def check_parts_in_progress(stats: list[Stat]) -> list[dict]:
+    """办结 + 办理中 split the orders received: together they cannot exceed the received count
+    they split (the smallest printed received count not below 办结). A warning: the split may be
+    of a larger whole."""
+    out: list[dict] = []
+    for group in _by_paragraph(stats).values():
+        for done in (s for s in group if s.metric == "completed" and s.count):
+            pending = [s for s in group if s.index > done.index and s.count and any(w in s.text for w in IN_PROGRESS)]
+            wholes = [s for s in group if s.metric == "received" and s.count and s.count >= done.count and s.index < done.index]
+            if not pending or not wholes:
+                continue
+            p = pending[0]
+            whole = min(wholes, key=lambda s: s.count)
+            if done.count + p.count <= whole.count:
+                continue
+            out.append(
+                _finding(
+                    "parts_exceed",
+                    "warning",
+                    f"办结 {done.count} + {p.text} = {done.count + p.count}, more than the {whole.count} ({whole.text}) they split",
+                    done,
+                    expected=f"≤ {whole.count}",
+                )
+            )
+    return out
+
+
 def check_prose(values: list[dict], max_base: int = 100_000) -> list[dict]:
     stats = prose_stats(values)
     if not stats:
@@ -642,4 +706,6 @@ def check_prose(values: list[dict], max_base: int = 100_000) -> list[dict]:
         *check_prose_against_tables(stats, values),
         *check_list_totals(stats),
         *check_changes(stats),
+        *check_named_rates(stats, max_base),
+        *check_parts_in_progress(stats),
     ]
