@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .model import CHANGE_METRICS, NUMERATOR_OF, RATE_METRICS, SATISFACTION_PARTITION, TOTAL_METRICS, is_count_metric
+from .model import CHANGE_METRICS, NUMERATOR_OF, RATE_METRICS, SATISFACTION_PARTITION, TOTAL_METRICS, is_count_metric, vocabulary
 from .rounding import Printed, describe_bases, fits, format_number, implied_bases, largest_remainder, ratio_percent
 from .rules import MIN_FITS, MIN_SHARE
 
@@ -257,7 +257,7 @@ def check_shares(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
                 )
             continue
         for item in missed:
-            out.extend(_grim(item.count, item.share, stated, max_base))
+            out.extend(_grim(item.count, item.share, stated, max_base, context=stats))
     return out
 
 
@@ -288,7 +288,15 @@ def _not_largest_remainder(plist: ShareList, stated: Stat, missed: list[ShareIte
     return [i for i in missed if id(i) not in explained]
 
 
-def _grim(count: Stat, rate: Stat, stated: Stat | None, max_base: int, complement: bool = False, beside: bool = False) -> list[dict]:
+def _grim(
+    count: Stat,
+    rate: Stat,
+    stated: Stat | None,
+    max_base: int,
+    complement: bool = False,
+    beside: bool = False,
+    context: Iterable[Stat] = (),
+) -> list[dict]:
     """The hidden-base test of one printed rate. `beside`: the rate is printed in the sentence
     of its numerator and a total it misses (办结1612件，办结率98.8% after 受理1615件): a hidden
     base is possible (应办结 is rarely printed), so a warning, not an error."""
@@ -321,7 +329,48 @@ def _grim(count: Stat, rate: Stat, stated: Stat | None, max_base: int, complemen
                 expected=f"base {describe_bases(bases)}",
             )
         ]
+    other = _other_reading(count, rate, list(context))
+    if other:
+        # Pairing this count with this rate is an assumption the sentence may not support:
+        # a rate of a group, or of a larger numerator, is no error.
+        return [_finding("unverifiable_base", "info", f"{rate.printed.show()} is not a rate of {k} alone: {other}", rate)]
     return [_finding("rate", "error", f"no whole number N gives {k}/N = {rate.printed.show()}{tried}", rate)]
+
+
+def _other_reading(count: Stat, rate: Stat, context: list[Stat]) -> str:
+    """Another printed reading of the rate in its paragraph, if any: the share of the run of
+    counts listed before it (A 172件、B 80件、C 50件，占总量的59.68% is 302/506), or a rate of a
+    sibling part plus the count over the whole they split (当场答复5113 + 转办2114 = 7227,
+    办结1898 of 转办, 办结率 (5113 + 1898)/7227 = 97.01%)."""
+    k = count.count
+    same = [s for s in context if s.paragraph == count.paragraph and s.count is not None and is_count_metric(s.metric)]
+    wholes = [s for s in same if s.metric in TOTAL_METRICS and s.count and k is not None and s.count > k]
+    if k is None or not wholes:
+        return ""
+    # The run: counts printed just before the rate's count, with no share or rate between them.
+    run = [count]
+    before = sorted((s for s in context if s.paragraph == count.paragraph and s.index < count.index), key=lambda s: -s.index)
+    for s in before:
+        if s.count is None or not is_count_metric(s.metric) or s.metric != count.metric:
+            break
+        run.append(s)
+        part = sum(r.count or 0 for r in run)
+        for w in wholes:
+            if w.count >= part and fits(rate.printed, ratio_percent(part, w.count)):
+                terms = " + ".join(str(r.count) for r in reversed(run))
+                return f"the {len(run)} counts listed together, {terms} = {part}, over {w.count} give it"
+    # A sibling part: W = A + B printed, the count is of B, the rate is (A + k)/W.
+    for whole in wholes:
+        for b in same:
+            if b.unit != count.unit or b.metric != "received" or b is whole or (b.count or 0) < k:
+                continue
+            for a in same:
+                if a in (b, whole) or a.unit == b.unit or (a.count or 0) + (b.count or 0) != whole.count:
+                    continue
+                if fits(rate.printed, ratio_percent(a.count + k, whole.count)):
+                    shown = format_number(ratio_percent(a.count + k, whole.count), rate.printed.decimals, True)
+                    return f"{a.unit} {a.count} + {b.unit} {b.count} = {whole.count}, and ({a.count} + {k})/{whole.count} = {shown}"
+    return ""
 
 
 # --------------------------------------------------------------------------- parts and wholes
@@ -432,7 +481,7 @@ def check_prose_rates(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
             if not denominators:
                 continue  # nothing printed to divide by: the prose says too little to test
             nearest = max((d for d in denominators if d.index < stat.index), key=lambda s: s.index, default=denominators[0])
-            out.extend(_grim(numerator, stat, nearest, max_base, beside=True))
+            out.extend(_grim(numerator, stat, nearest, max_base, beside=True, context=stats))
     return out
 
 
@@ -497,6 +546,153 @@ def check_prose_against_tables(stats: list[Stat], values: Iterable[dict]) -> lis
     return out
 
 
+# --------------------------------------------------------------------------- lists and changes
+
+CATCH_ALL = tuple(vocabulary()["catch_all"])
+_FALL = ("减", "降", "少")
+
+
+def check_list_totals(stats: list[Stat]) -> list[dict]:
+    """A list of counts with shares that ends in a catch-all item (其他咨询4件) is meant to cover
+    its total: its counts should add up to the total its shares are of. A warning, since a
+    bulletin may leave an item out."""
+    out: list[dict] = []
+    for plist in share_lists(stats):
+        items = [i for i in plist.items if i.count.count is not None]
+        other = next((i for i in items if i.count.unit.startswith(CATCH_ALL)), None)
+        if other is None or len(items) < 3:
+            continue
+        stated = next((b for b in _bases_for(plist, stats) if b.count), None)
+        if stated is None or not _established(plist, stated):
+            continue
+        s = sum(i.count.count or 0 for i in items)
+        if s == stated.count:
+            continue
+        out.append(
+            _finding(
+                "list_sum",
+                "warning",
+                f"the {len(items)} items of the list (ending in {other.count.unit}) add up to {s}, "
+                f"the total their shares are of is {stated.count} (difference {s - stated.count:+d})",
+                other.count,
+                expected=str(stated.count),
+            )
+        )
+    return out
+
+
+def check_changes(stats: list[Stat]) -> list[dict]:
+    """A fall of more than 100% of a count is impossible; an absolute change printed with its
+    percent (同比增加110件，增幅5.85% of 1628件) must agree: N/(C − N) is the percent."""
+    out: list[dict] = []
+    for stat in stats:
+        if stat.metric not in CHANGE_METRICS or not stat.printed.percent or "百分点" in stat.text:
+            continue
+        if stat.printed.value < -100:
+            out.append(
+                _finding(
+                    "impossible_change",
+                    "error",
+                    f"a fall of {stat.printed.show().lstrip('-')} is impossible: a count cannot fall by more than 100% "
+                    "(last period would be negative)",
+                    stat,
+                    expected="≥ -100%",
+                )
+            )
+            continue
+        # The absolute change printed just before the percent, and the count just before it.
+        prev = [s for s in stats if s.paragraph == stat.paragraph and s.index in (stat.index - 1, stat.index - 2)]
+        change = next((s for s in prev if s.index == stat.index - 1 and s.metric == "other" and s.printed.is_integer), None)
+        count = next((s for s in prev if s.index == stat.index - 2 and s.metric in TOTAL_METRICS and s.count), None)
+        if change is None or count is None or change.unit != count.unit or change.unit != stat.unit:
+            continue
+        n = int(change.printed.value)
+        if n > 0 and any(w in change.text for w in _FALL):
+            n = -n
+        last = count.count - n
+        if last <= 0 or (n > 0) != (stat.printed.value > 0):
+            continue
+        exact = ratio_percent(n, last)
+        if fits(stat.printed, exact):
+            continue
+        shown = format_number(exact, stat.printed.decimals, True)
+        out.append(
+            _finding(
+                "change",
+                "error",
+                f"{count.count} with a change of {n:+d} means last period {last}, "
+                f"and {n:+d}/{last} = {shown}; printed {stat.printed.show()}",
+                stat,
+                expected=shown,
+            )
+        )
+    return out
+
+
+IN_PROGRESS = tuple(vocabulary()["in_progress"])
+_NEGATION = ("未", "不", "超", "非")
+_RATE_WORD = re.compile(r"([\u4e00-\u9fff]{2,})率")
+
+
+def check_named_rates(stats: list[Stat], max_base: int = 100_000) -> list[dict]:
+    """A rate whose name is a count printed just before it (快速办结工单1742件 … 快速办结率为86.69%)
+    is that count over some base: the GRIM test, when the metrics did not pair them."""
+    out: list[dict] = []
+    for stat in stats:
+        if (
+            stat.metric not in RATE_METRICS
+            or stat.metric in NUMERATOR_OF
+            and any(s.metric == NUMERATOR_OF[stat.metric] and s.paragraph == stat.paragraph for s in stats)
+        ):
+            continue
+        m = _RATE_WORD.search(unicodedata.normalize("NFKC", stat.text))
+        if not m:
+            continue
+        word = m.group(1)
+        for cut in range(len(word) - 1):  # 快速办结率为 → 快速办结; strip lead words (本月…)
+            if any(word[cut:] in s.text for s in stats if s is not stat):
+                word = word[cut:]
+                break
+        # The count printed just before the rate (changes between them aside), its name
+        # ending in the rate's name: 快速办结工单1742件 for 快速办结率, not 未按期办结3件.
+        before = [s for s in stats if s.paragraph == stat.paragraph and s.index < stat.index and s.metric not in CHANGE_METRICS]
+        if not before or len(word) < 3:
+            continue
+        count = max(before, key=lambda s: s.index)
+        at = count.text.find(word)
+        if not count.count or at < 0 or count.metric in RATE_METRICS or "%" in count.text or count.text[:at].endswith(_NEGATION):
+            continue
+        out.extend(_grim(count, stat, None, max_base, beside=False, context=stats))
+    return [f for f in out if f["severity"] == "error"]
+
+
+def check_parts_in_progress(stats: list[Stat]) -> list[dict]:
+    """办结 + 办理中 split the orders received: together they cannot exceed the received count
+    they split (the smallest printed received count not below 办结). A warning: the split may be
+    of a larger whole."""
+    out: list[dict] = []
+    for group in _by_paragraph(stats).values():
+        for done in (s for s in group if s.metric == "completed" and s.count):
+            pending = [s for s in group if s.index > done.index and s.count and any(w in s.text for w in IN_PROGRESS)]
+            wholes = [s for s in group if s.metric == "received" and s.count and s.count >= done.count and s.index < done.index]
+            if not pending or not wholes:
+                continue
+            p = pending[0]
+            whole = min(wholes, key=lambda s: s.count)
+            if done.count + p.count <= whole.count:
+                continue
+            out.append(
+                _finding(
+                    "parts_exceed",
+                    "warning",
+                    f"办结 {done.count} + {p.text} = {done.count + p.count}, more than the {whole.count} ({whole.text}) they split",
+                    done,
+                    expected=f"≤ {whole.count}",
+                )
+            )
+    return out
+
+
 def check_prose(values: list[dict], max_base: int = 100_000) -> list[dict]:
     stats = prose_stats(values)
     if not stats:
@@ -508,4 +704,8 @@ def check_prose(values: list[dict], max_base: int = 100_000) -> list[dict]:
         *check_prose_rates(stats, max_base),
         *check_completed_received(stats),
         *check_prose_against_tables(stats, values),
+        *check_list_totals(stats),
+        *check_changes(stats),
+        *check_named_rates(stats, max_base),
+        *check_parts_in_progress(stats),
     ]
